@@ -1,0 +1,3 @@
+from stratacrm.cli import main
+
+main()

@@ -1,0 +1,8 @@
+"""The `strata` command. Importing a command module registers its commands on the app."""
+
+from . import site  # noqa: F401
+from .app import app
+
+
+def main() -> None:
+    app()
