@@ -28,7 +28,7 @@ ALLOWED_HOSTS = env_list("STRATA_ALLOWED_HOSTS", "127.0.0.1,localhost")
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'strata.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("STRATA_DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60
+        os.environ.get("STRATA_DATABASE_URL") or DEFAULT_DATABASE_URL, conn_max_age=60
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
