@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "stratacrm.customers",
     "stratacrm.activity",
     "stratacrm.service",
+    "stratacrm.segmentation",
     "stratacrm.web",
 ]
 
