@@ -1,0 +1,1 @@
+"""Segmentation: metric catalog, conditions, rules, grade schemes, the compiler, runs and assignments."""
