@@ -60,9 +60,8 @@ def browser_page(*, locale: str = "zh-CN") -> Iterator[tuple[Page, BrowserProble
             problems = BrowserProblems()
             page.on("console", problems.console)
             page.on("requestfailed", problems.request_failed)
-            page.on(
-                "response", lambda r: r.status >= 400 and problems.items.append(f"HTTP {r.status}: {r.url}")
-            )
+            page.on("response", problems.response)
+            page.on("pageerror", lambda error: problems.items.append(f"page error: {error}"))
             yield page, problems
         finally:
             browser.close()
