@@ -76,7 +76,7 @@ def _rngs(seed: int, *key: int, count: int) -> list[np.random.Generator]:
     return [np.random.Generator(np.random.PCG64(s)) for s in streams]
 
 
-def _labels(pop: Population, window: Window) -> pa.Table:
+def _labels(*, pop: Population, window: Window) -> pa.Table:
     start = window.period_days[np.minimum(pop.drift_start, window.months)]
     return pa.table(
         {
@@ -88,7 +88,7 @@ def _labels(pop: Population, window: Window) -> pa.Table:
     )
 
 
-def _check(customers: int, seed: int, months: int, locale: str, fmt: str) -> None:
+def _check(*, customers: int, seed: int, months: int, locale: str, fmt: str) -> None:
     if customers < 1:
         raise ValueError("customers must be at least 1")
     if seed < 0:
@@ -118,7 +118,7 @@ def generate(
     `progress(done, total)` is called after each chunk of customers. Returns the row count per file
     (tables, then "labels"). Raises ValueError for arguments out of range.
     """
-    _check(customers, seed, months, locale, fmt)
+    _check(customers=customers, seed=seed, months=months, locale=locale, fmt=fmt)
     window = Window(months=months, end_month=first_of_month(end_month or default_end_month()))
     vocab = get_vocab(locale)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -146,7 +146,7 @@ def generate(
             writer.write("tickets", tickets.table)
             surveys = make_surveys(rng=rng[7], pop=pop, window=window, vocab=vocab, tickets=tickets)
             writer.write("survey_responses", surveys)
-            writer.write("labels", _labels(pop, window))
+            writer.write("labels", _labels(pop=pop, window=window))
             next_meter += meters.table.num_rows
             next_bill += usage.bills.num_rows
             next_ticket += tickets.table.num_rows

@@ -27,16 +27,16 @@ def ascii_strings(matrix: np.ndarray) -> pa.Array:
     return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
-def digits(values: np.ndarray, width: int) -> np.ndarray:
+def digits(values: np.ndarray, *, width: int) -> np.ndarray:
     """Return the last `width` decimal digits of each value as an (n, width) int64 matrix."""
     powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
     return (np.asarray(values, dtype=np.int64)[:, None] // powers) % 10
 
 
-def numbered(prefix: str, values: np.ndarray, width: int) -> pa.Array:
+def numbered(*, prefix: str, values: np.ndarray, width: int) -> pa.Array:
     """Return `prefix` followed by each value zero-padded to `width` digits."""
     head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
-    body = digits(values, width).astype(np.uint8) + ord("0")
+    body = digits(values, width=width).astype(np.uint8) + ord("0")
     return ascii_strings(np.hstack([np.broadcast_to(head, (len(values), len(head))), body]))
 
 
@@ -52,7 +52,7 @@ def yyyymmdd(days: np.ndarray) -> np.ndarray:
 def ticket_numbers(*, days: np.ndarray, sequence: np.ndarray) -> pa.Array:
     """Return ticket numbers "GD" + the opening date (yyyymmdd) + a nine-digit running number."""
     head = np.broadcast_to(np.frombuffer(b"GD", dtype=np.uint8), (len(days), 2))
-    body = np.hstack([digits(yyyymmdd(days), 8), digits(sequence, 9)]).astype(np.uint8) + ord("0")
+    body = np.hstack([digits(yyyymmdd(days), width=8), digits(sequence, width=9)]).astype(np.uint8) + ord("0")
     return ascii_strings(np.hstack([head, body]))
 
 
@@ -63,7 +63,7 @@ def id_numbers(*, region_codes: np.ndarray, birth_days: np.ndarray, rng: np.rand
     """
     birth = yyyymmdd(birth_days)
     sequence = rng.integers(1, 1000, size=len(birth_days))
-    body = np.hstack([digits(region_codes, 6), digits(birth, 8), digits(sequence, 3)])
+    body = np.hstack([digits(region_codes, width=6), digits(birth, width=8), digits(sequence, width=3)])
     check = _ID_CHECK[(body @ _ID_WEIGHTS) % 11]
     return ascii_strings(np.hstack([body.astype(np.uint8) + ord("0"), check[:, None]]))
 
@@ -78,7 +78,7 @@ def credit_codes(*, prefixes: np.ndarray, region_codes: np.ndarray, rng: np.rand
     org = rng.integers(0, 10, size=(n, 8))
     org_check = 11 - (org @ _ORG_WEIGHTS) % 11
     org_value = np.where(org_check == 10, _ORG_X, org_check % 11 % 10)
-    values = np.hstack([digits(prefixes, 2), digits(region_codes, 6), org, org_value[:, None]])
+    values = np.hstack([digits(prefixes, width=2), digits(region_codes, width=6), org, org_value[:, None]])
     check = (31 - (values @ _USCC_WEIGHTS) % 31) % 31
     return ascii_strings(_USCC_BYTES[np.hstack([values, check[:, None]])])
 
@@ -88,4 +88,4 @@ def mobile_phones(*, count: int, rng: np.random.Generator) -> pa.Array:
     prefixes = np.asarray(names.MOBILE_PREFIXES, dtype=np.int64)
     numbers = prefixes[rng.integers(0, len(prefixes), size=count)] * 100_000_000
     numbers += rng.integers(0, 100_000_000, size=count)
-    return ascii_strings(digits(numbers, 11).astype(np.uint8) + ord("0"))
+    return ascii_strings(digits(numbers, width=11).astype(np.uint8) + ord("0"))

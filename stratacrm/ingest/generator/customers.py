@@ -25,7 +25,7 @@ _IMPORTANT = ("special", "first", "second", "temporary", "none")
 _USCC_PREFIX = np.array([0, 91, 91, 93, 12])
 
 
-def scatter(count: int, parts: list[tuple[np.ndarray, pa.Array]]) -> pa.Array:
+def scatter(*, count: int, parts: list[tuple[np.ndarray, pa.Array]]) -> pa.Array:
     """Combine arrays computed on disjoint row subsets (given by boolean masks) into one of `count` rows."""
     order = np.concatenate([np.flatnonzero(mask) for mask, _ in parts])
     inverse = np.empty(count, dtype=np.int64)
@@ -41,7 +41,7 @@ def _join(*parts: pa.Array | str, sep: str = "") -> pa.Array:
     return pc.binary_join_element_wise(*parts, sep)
 
 
-def _person_names(rng: np.random.Generator, vocab: Vocab, count: int) -> tuple[pa.Array, pa.Array]:
+def _person_names(rng: np.random.Generator, *, vocab: Vocab, count: int) -> tuple[pa.Array, pa.Array]:
     """Return person names and e-mail handles."""
     surname = rng.choice(len(vocab.surnames.p), size=count, p=vocab.surnames.p)
     given = rng.integers(0, len(vocab.given), size=count)
@@ -57,7 +57,7 @@ def _person_names(rng: np.random.Generator, vocab: Vocab, count: int) -> tuple[p
 
 
 def _org_names(
-    rng: np.random.Generator, vocab: Vocab, ctype: np.ndarray, district: np.ndarray, industry: np.ndarray
+    rng: np.random.Generator, *, vocab: Vocab, ctype: np.ndarray, district: np.ndarray, industry: np.ndarray
 ) -> tuple[pa.Array, pa.Array]:
     """Return organisation names and e-mail handles (`industry` indexes the type's industry list)."""
     count = len(ctype)
@@ -80,10 +80,10 @@ def _org_names(
             sep=vocab.sep,
         )
         parts.append((mask, names))
-    return scatter(count, parts), take(vocab.company_words.extra, word)
+    return scatter(count=count, parts=parts), take(vocab.company_words.extra, word)
 
 
-def _address(rng: np.random.Generator, vocab: Vocab, district: np.ndarray, home: np.ndarray) -> pa.Array:
+def _address(rng: np.random.Generator, *, vocab: Vocab, district: np.ndarray, home: np.ndarray) -> pa.Array:
     """Return street addresses; `home` rows get a building, unit and room."""
     count = len(district)
     street = take(vocab.streets, rng.integers(0, len(vocab.streets), size=count))
@@ -116,13 +116,15 @@ def customer_table(
         mask = ctype == kind
         choice = vocab.industries[kind]
         industry[mask] = rng.choice(len(choice.p), size=int(mask.sum()), p=choice.p)
-    person_name, person_handle = _person_names(rng, vocab, int(person.sum()))
-    org_name, org_handle = _org_names(rng, vocab, ctype[~person], district[~person], industry[~person])
-    name = scatter(n, [(person, person_name), (~person, org_name)])
-    handle = scatter(n, [(person, person_handle), (~person, org_handle)])
+    person_name, person_handle = _person_names(rng, vocab=vocab, count=int(person.sum()))
+    org_name, org_handle = _org_names(
+        rng, vocab=vocab, ctype=ctype[~person], district=district[~person], industry=industry[~person]
+    )
+    name = scatter(count=n, parts=[(person, person_name), (~person, org_name)])
+    handle = scatter(count=n, parts=[(person, person_handle), (~person, org_handle)])
     industry_name = scatter(
-        n,
-        [
+        count=n,
+        parts=[
             (ctype == k, take(vocab.industries[k].words, industry[ctype == k]))
             for k in range(len(params.TYPES))
         ],
@@ -134,7 +136,7 @@ def customer_table(
     org_id = codes.credit_codes(
         prefixes=_USCC_PREFIX[ctype[~person]], region_codes=region_code[~person], rng=rng
     )
-    id_number = scatter(n, [(person, person_id), (~person, org_id)])
+    id_number = scatter(count=n, parts=[(person, person_id), (~person, org_id)])
     id_number = pc.if_else(pa.array(prospect & (rng.random(n) < 0.5)), "", id_number)
     phone = codes.mobile_phones(count=n, rng=rng)
     phone = pc.if_else(pa.array(rng.random(n) < 0.03), "", phone)
@@ -189,7 +191,7 @@ def customer_table(
     return pa.table(
         {
             "id": pop.ids,
-            "account_number": codes.numbered("", 3_000_000_000 + pop.ids, 10),
+            "account_number": codes.numbered(prefix="", values=3_000_000_000 + pop.ids, width=10),
             "name": name,
             "customer_type": _words(params.TYPES, ctype),
             "industry": industry_name,
@@ -201,7 +203,7 @@ def customer_table(
             "id_number": id_number,
             "phone": phone,
             "email": email,
-            "address": _address(rng, vocab, district, person),
+            "address": _address(rng, vocab=vocab, district=district, home=person),
             "preferred_channel": _words(_CHANNELS, channel),
             "status": _words(STATUSES, status),
             "credit_grade": _words(_GRADES, grade),

@@ -23,7 +23,7 @@ _DIRECTIONS = pa.array(("inbound", "outbound"))
 
 
 def poisson_events(
-    rng: np.random.Generator, rows: np.ndarray, start_us: np.ndarray, end_us: np.ndarray, rate: np.ndarray
+    rng: np.random.Generator, *, rows: np.ndarray, start_us: np.ndarray, end_us: np.ndarray, rate: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Draw events at `rate` a month for each row over [start, end); return (row, time) of each event."""
     months = np.maximum(end_us - start_us, 0) / MONTH_US
@@ -35,7 +35,7 @@ def poisson_events(
 
 
 def office_hours(
-    rng: np.random.Generator, times: np.ndarray, start: np.ndarray, end: np.ndarray
+    rng: np.random.Generator, *, times: np.ndarray, start: np.ndarray, end: np.ndarray
 ) -> np.ndarray:
     """Move each time to 08:00–20:00 China time on its day, kept within [start, end)."""
     local_day = (times + CST_OFFSET_US) // US_PER_DAY
@@ -44,7 +44,7 @@ def office_hours(
     return np.clip(moment, start, end - 1)
 
 
-def _sorted(table: pa.Table, customer: np.ndarray, times: np.ndarray) -> pa.Table:
+def _sorted(table: pa.Table, *, customer: np.ndarray, times: np.ndarray) -> pa.Table:
     return table.take(pa.array(np.lexsort((times, customer))))
 
 
@@ -54,11 +54,15 @@ def make_interactions(*, rng: np.random.Generator, pop: Population, window: Wind
     served = all_rows[pop.status != PROSPECT]
     rate = params.INTERACTION_RATE[pop.ctype[served]]
     start, end = pop.span_start_us, pop.span_end_us
-    base_rows, base_times = poisson_events(rng, served, start[served], end[served], rate)
+    base_rows, base_times = poisson_events(
+        rng, rows=served, start_us=start[served], end_us=end[served], rate=rate
+    )
     drifters = all_rows[pop.drifting]
     drift_from = window.period_days[pop.drift_start[drifters]].astype(np.int64) * US_PER_DAY
     extra = np.full(len(drifters), params.INTERACTION_DRIFT_EXTRA)
-    drift_rows, drift_times = poisson_events(rng, drifters, drift_from, end[drifters], extra)
+    drift_rows, drift_times = poisson_events(
+        rng, rows=drifters, start_us=drift_from, end_us=end[drifters], rate=extra
+    )
     prospects = all_rows[
         (pop.status == PROSPECT) & (rng.random(pop.size) < params.PROSPECT_INTERACTION_SHARE)
     ]
@@ -68,7 +72,7 @@ def make_interactions(*, rng: np.random.Generator, pop: Population, window: Wind
 
     rows = np.concatenate([base_rows, drift_rows, prospects])
     times = office_hours(
-        rng, np.concatenate([base_times, drift_times, prospect_times]), start[rows], end[rows]
+        rng, times=np.concatenate([base_times, drift_times, prospect_times]), start=start[rows], end=end[rows]
     )
     n_base, n_drift, n_prospect = len(base_rows), len(drift_rows), len(prospects)
     business = pop.ctype[base_rows] != RES
@@ -93,9 +97,13 @@ def make_interactions(*, rng: np.random.Generator, pop: Population, window: Wind
         (~has_activity & ~business, res_topics, res_topic),
     ]
     order = np.concatenate([np.flatnonzero(mask) for mask, _, _ in groups])
-    picked = [phrases.pick(topic[mask], u[mask]) for mask, phrases, topic in groups]
-    drift_pick = vocab.topic_retention.pick(np.zeros(n_drift, dtype=np.int64), rng.random(n_drift))
-    prospect_pick = vocab.topic_prospect.pick(np.zeros(n_prospect, dtype=np.int64), rng.random(n_prospect))
+    picked = [phrases.pick(topic=topic[mask], uniform=u[mask]) for mask, phrases, topic in groups]
+    drift_pick = vocab.topic_retention.pick(
+        topic=np.zeros(n_drift, dtype=np.int64), uniform=rng.random(n_drift)
+    )
+    prospect_pick = vocab.topic_prospect.pick(
+        topic=np.zeros(n_prospect, dtype=np.int64), uniform=rng.random(n_prospect)
+    )
     subjects = [p[0] for p in picked] + [drift_pick[0], prospect_pick[0]]
     contents = [p[1] for p in picked] + [drift_pick[1], prospect_pick[1]]
 
@@ -119,7 +127,7 @@ def make_interactions(*, rng: np.random.Generator, pop: Population, window: Wind
             "occurred_at": pa.array(times, type=TS),
         }
     )
-    return _sorted(table, rows, times)
+    return _sorted(table, customer=rows, times=times)
 
 
 def make_transactions(*, rng: np.random.Generator, pop: Population, vocab: Vocab) -> pa.Table:
@@ -141,7 +149,9 @@ def make_transactions(*, rng: np.random.Generator, pop: Population, vocab: Vocab
     quantity = np.where(home, np.minimum(quantity, np.where(q_max[product] > 10, 20, 1)), quantity)
     amount = np.round(quantity * rng.uniform(p_min[product], p_max[product]), 2)
     start, end = pop.span_start_us[rows], pop.span_end_us[rows]
-    times = office_hours(rng, start + (rng.random(count) * (end - start)).astype(np.int64), start, end)
+    times = office_hours(
+        rng, times=start + (rng.random(count) * (end - start)).astype(np.int64), start=start, end=end
+    )
     table = pa.table(
         {
             "customer_id": pop.ids[rows],
@@ -151,4 +161,4 @@ def make_transactions(*, rng: np.random.Generator, pop: Population, vocab: Vocab
             "occurred_at": pa.array(times, type=TS),
         }
     )
-    return _sorted(table, rows, times)
+    return _sorted(table, customer=rows, times=times)

@@ -74,7 +74,7 @@ def make_meters(*, rng: np.random.Generator, pop: Population, window: Window, fi
         {
             "id": ids,
             "customer_id": pop.ids[customer],
-            "meter_number": codes.numbered("M", ids, 11),
+            "meter_number": codes.numbered(prefix="M", values=ids, width=11),
             "tariff_category": take(_TARIFFS, tariff),
             "voltage_level": take(_VOLTAGES, voltage),
             "contracted_capacity_kva": capacity,

@@ -59,7 +59,7 @@ def make_staff(*, customers: int, vocab: Vocab, rng: np.random.Generator) -> Sta
         first_name = pc.binary_join_element_wise(take(vocab.given, given), take(vocab.given, second), "")
     else:
         first_name = take(vocab.given, given)
-    usernames = codes.numbered("am", np.arange(1, count + 1), max(4, len(str(count))))
+    usernames = codes.numbered(prefix="am", values=np.arange(1, count + 1), width=max(4, len(str(count))))
     district_of_province = np.array([DISTRICT_PROVINCE.tolist().index(p) for p in range(len(PROVINCES_ZH))])
     table = pa.table(
         {

@@ -34,7 +34,7 @@ class Tickets:
     resolved_us: np.ndarray  # -1 while unresolved
 
 
-def _by_kind(rng: np.random.Generator, kind: np.ndarray, shares: list[np.ndarray]) -> np.ndarray:
+def _by_kind(rng: np.random.Generator, *, kind: np.ndarray, shares: list[np.ndarray]) -> np.ndarray:
     """Draw, for each row, an index from the distribution `shares[kind]`."""
     out = np.zeros(len(kind), dtype=np.int64)
     for k, p in enumerate(shares):
@@ -51,11 +51,15 @@ def make_tickets(
     served = all_rows[pop.status != PROSPECT]
     start, end = pop.span_start_us, pop.span_end_us
     rate = params.TICKET_RATE[pop.ctype[served]]
-    base_rows, base_times = poisson_events(rng, served, start[served], end[served], rate)
+    base_rows, base_times = poisson_events(
+        rng, rows=served, start_us=start[served], end_us=end[served], rate=rate
+    )
     drifters = all_rows[pop.drifting]
     drift_from = window.period_days[pop.drift_start[drifters]].astype(np.int64) * US_PER_DAY
     extra = np.full(len(drifters), params.TICKET_DRIFT_EXTRA)
-    drift_rows, drift_times = poisson_events(rng, drifters, drift_from, end[drifters], extra)
+    drift_rows, drift_times = poisson_events(
+        rng, rows=drifters, start_us=drift_from, end_us=end[drifters], rate=extra
+    )
     kind = np.concatenate(
         [
             rng.choice(len(params.TICKET_KINDS), size=len(base_rows), p=params.TICKET_KIND_SHARES),
@@ -68,13 +72,13 @@ def make_tickets(
     rows, opened, kind = rows[order], opened[order], kind[order]
     count = len(rows)
     # Repairs come at any hour; the rest mostly in office hours.
-    daytime = office_hours(rng, opened, start[rows], end[rows])
+    daytime = office_hours(rng, times=opened, start=start[rows], end=end[rows])
     opened = np.where(kind == 0, opened, daytime)
 
     weights = [np.array([w for _, w in categories]) for categories in params.TICKET_CATEGORIES]
-    topic = _CATEGORY_OFFSETS[kind] + _by_kind(rng, kind, weights)
-    category, subject = vocab.ticket_subjects.pick(topic, rng.random(count))
-    priority = _by_kind(rng, kind, list(params.PRIORITY_SHARES))
+    topic = _CATEGORY_OFFSETS[kind] + _by_kind(rng, kind=kind, shares=weights)
+    category, subject = vocab.ticket_subjects.pick(topic=topic, uniform=rng.random(count))
+    priority = _by_kind(rng, kind=kind, shares=list(params.PRIORITY_SHARES))
 
     sla_hours = np.where(topic == _RECONNECTION, 24.0, params.SLA_HOURS[kind])
     sla_due = opened + (sla_hours * US_PER_HOUR).astype(np.int64)
@@ -124,7 +128,7 @@ def make_surveys(
     served = np.flatnonzero(pop.status != PROSPECT)
     rate = np.full(len(served), params.ANNUAL_SURVEY_SHARE / 12)
     annual_rows, annual_times = poisson_events(
-        rng, served, pop.span_start_us[served], pop.span_end_us[served], rate
+        rng, rows=served, start_us=pop.span_start_us[served], end_us=pop.span_end_us[served], rate=rate
     )
     rows = np.concatenate([follow_rows, annual_rows])
     times = np.concatenate([follow_times, annual_times])

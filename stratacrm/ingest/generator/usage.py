@@ -27,7 +27,7 @@ class Usage:
     payments: pa.Table
 
 
-def _monthly_kwh(rng: np.random.Generator, pop: Population, meters: Meters, window: Window) -> np.ndarray:
+def _monthly_kwh(rng: np.random.Generator, *, pop: Population, meters: Meters, window: Window) -> np.ndarray:
     """Return a (meters, months) matrix of kWh before rounding; months outside a customer's span are 0."""
     months = window.months
     customer = meters.customer
@@ -54,7 +54,7 @@ def _monthly_kwh(rng: np.random.Generator, pop: Population, meters: Meters, wind
     return np.where(active, base[:, None] * growth * season * noise * drift, 0.0)
 
 
-def _shares(rng: np.random.Generator, pop: Population, meters: Meters) -> np.ndarray:
+def _shares(rng: np.random.Generator, *, pop: Population, meters: Meters) -> np.ndarray:
     """Return each meter's own (peak, flat, off-peak) shares, drawn around its type's split."""
     kind = pop.ctype[meters.customer]
     shares = rng.gamma(params.TOU_SPLIT[kind] * params.TOU_CONCENTRATION)
@@ -62,7 +62,7 @@ def _shares(rng: np.random.Generator, pop: Population, meters: Meters) -> np.nda
     return shares
 
 
-def _energy_amount(kwh: np.ndarray, parts: np.ndarray, meters: Meters, rows: np.ndarray) -> np.ndarray:
+def _energy_amount(*, kwh: np.ndarray, parts: np.ndarray, meters: Meters, rows: np.ndarray) -> np.ndarray:
     """Return the energy charge of each meter-month (`rows` are the meter rows of the readings)."""
     tariff = meters.tariff[rows]
     price = np.select(
@@ -95,8 +95,8 @@ def make_usage(
 ) -> Usage:
     """Return consumption, bills and payments for one chunk; bill ids start at `first_bill_id`."""
     months = window.months
-    kwh = _monthly_kwh(rng, pop, meters, window)
-    shares = _shares(rng, pop, meters)
+    kwh = _monthly_kwh(rng, pop=pop, meters=meters, window=window)
+    shares = _shares(rng, pop=pop, meters=meters)
     rows, month = np.nonzero(kwh > 0.0)
     total = np.round(kwh[rows, month], 2)
     noise = np.exp(rng.normal(0.0, params.TOU_MONTHLY_NOISE, size=(len(rows), 3)))
@@ -122,7 +122,7 @@ def make_usage(
 
     # Bills: the customer's meters summed per month.
     parts = np.stack([peak, flat, offpeak], axis=1)
-    amount = _energy_amount(total, parts, meters, rows)
+    amount = _energy_amount(kwh=total, parts=parts, meters=meters, rows=rows)
     key = meters.customer[rows] * months + month
     billed = np.zeros(pop.size * months, dtype=bool)
     billed[key] = True
@@ -146,12 +146,23 @@ def make_usage(
             "due_date": pa.array(due.astype(np.int32), type=pa.date32()),
         }
     )
-    payments = _payments(rng, pop, window, bill_customer, bill_month, bill_ids, bill_amount, issued, due)
+    payments = _payments(
+        rng,
+        pop=pop,
+        window=window,
+        customer=bill_customer,
+        month=bill_month,
+        bill_ids=bill_ids,
+        amount=bill_amount,
+        issued=issued,
+        due=due,
+    )
     return Usage(consumption=consumption, bills=bills, payments=payments)
 
 
 def _payments(
     rng: np.random.Generator,
+    *,
     pop: Population,
     window: Window,
     customer: np.ndarray,

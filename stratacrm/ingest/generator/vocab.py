@@ -44,7 +44,7 @@ class Phrases:
         flat = [content for _, contents in topics for content in contents]
         return cls(_strings([s for s, _ in topics]), _strings(flat), offsets, counts)
 
-    def pick(self, topic: np.ndarray, uniform: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    def pick(self, *, topic: np.ndarray, uniform: np.ndarray) -> tuple[pa.Array, pa.Array]:
         """Return the subject of each `topic` and one of its contents chosen by `uniform` in [0, 1)."""
         variant = (uniform * self.counts[topic]).astype(np.int64)
         return take(self.subjects, topic), take(self.contents, self.offsets[topic] + variant)
@@ -91,7 +91,7 @@ class Vocab:
     staff_teams: pa.Array
 
 
-def _by_type(locale_zh: bool) -> tuple[tuple[Choice, ...], tuple[pa.Array, ...]]:
+def _by_type(*, locale_zh: bool) -> tuple[tuple[Choice, ...], tuple[pa.Array, ...]]:
     industries = []
     suffixes = []
     for kind in params.TYPES:
@@ -108,7 +108,7 @@ def _by_type(locale_zh: bool) -> tuple[tuple[Choice, ...], tuple[pa.Array, ...]]
     return tuple(industries), tuple(suffixes)
 
 
-def _region_text(district: District, zh: bool) -> str:
+def _region_text(district: District, *, zh: bool) -> str:
     if zh:
         province = "" if district.province_zh == district.city_zh else district.province_zh
         return f"{province}{district.city_zh}{district.district_zh}"
@@ -135,7 +135,7 @@ def get_vocab(locale: str) -> Vocab:
         handles = _strings([s.lower() for s in names.SURNAMES_EN])
         surnames = Choice(_strings(names.SURNAMES_EN), uniform, handles)
         given = _strings(names.FIRST_NAMES_EN)
-    industries, suffixes = _by_type(zh)
+    industries, suffixes = _by_type(locale_zh=zh)
     words = names.COMPANY_WORDS
     inst = names.INSTITUTIONS
     ticket_topics = tuple(
@@ -154,7 +154,7 @@ def get_vocab(locale: str) -> Vocab:
         cities=_strings([d.city_zh if zh else d.city_en for d in DISTRICTS]),
         city_short=_strings([d.city_zh.removesuffix("市") if zh else d.city_en for d in DISTRICTS]),
         districts=_strings([d.district_zh if zh else d.district_en for d in DISTRICTS]),
-        region_text=_strings([_region_text(d, zh) for d in DISTRICTS]),
+        region_text=_strings([_region_text(d, zh=zh) for d in DISTRICTS]),
         streets=_strings([zh_name if zh else en_name for zh_name, en_name in names.STREETS]),
         company_words=Choice(
             _strings([w if zh else h.capitalize() for w, h in words]),

@@ -20,7 +20,7 @@ def first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def add_months(month: dt.date, count: int) -> dt.date:
+def add_months(month: dt.date, *, count: int) -> dt.date:
     """Return the first day of the month `count` months after (or before, when negative) `month`."""
     index = month.year * 12 + month.month - 1 + count
     return dt.date(index // 12, index % 12 + 1, 1)
@@ -28,7 +28,7 @@ def add_months(month: dt.date, count: int) -> dt.date:
 
 def default_end_month(today: dt.date | None = None) -> dt.date:
     """Return the last full month before `today` (the current date when None), as its first day."""
-    return add_months(first_of_month(today or dt.date.today()), -1)
+    return add_months(first_of_month(today or dt.date.today()), count=-1)
 
 
 def days_of(day: dt.date) -> int:
@@ -52,12 +52,12 @@ class Window:
     @property
     def start_month(self) -> dt.date:
         """The first billed month."""
-        return add_months(self.end_month, -(self.months - 1))
+        return add_months(self.end_month, count=-(self.months - 1))
 
     @property
     def as_of(self) -> dt.date:
         """The snapshot date."""
-        return add_months(self.end_month, 1).replace(day=SNAPSHOT_DAY)
+        return add_months(self.end_month, count=1).replace(day=SNAPSHOT_DAY)
 
     @property
     def period_days(self) -> np.ndarray:
