@@ -1,0 +1,130 @@
+"""The load: check every file, then write every table in one transaction, all or nothing."""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow as pa
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import DatabaseError, connection, transaction
+
+from stratacrm.accounts.models import Role
+from stratacrm.ingest.tables import STAFF
+
+from .postgres import PostgresWriter
+from .reading import BATCH_ROWS, Source, find_sources, read_batches
+from .results import LoadError, LoadReport, Problem, Progress, TableLoad
+from .shaping import IdSpace, shape
+from .sqlite import SqliteWriter
+from .targets import Kind, target_for
+from .validation import Validated, validate_sources
+
+Writer = SqliteWriter | PostgresWriter
+
+
+def load_directory(
+    *, path: Path, progress: Progress | None = None, batch_rows: int = BATCH_ROWS
+) -> LoadReport:
+    """Load every table file of `path` into the database; raise LoadError and write nothing on any problem.
+
+    File-local ids are shifted past the ids already in the database, so loading into a database that
+    holds data cannot collide; unique keys (account, meter and ticket numbers) must still be new.
+    """
+    started = time.perf_counter()
+    sources = find_sources(directory=path)
+    validated = validate_sources(sources=sources)
+    report = LoadReport(validation_seconds=time.perf_counter() - started)
+    writer = _writer()
+    writer.tune()
+    try:
+        with _refused(file="the load", table="the database"), transaction.atomic():
+            _write_all(
+                sources=sources,
+                validated=validated,
+                writer=writer,
+                report=report,
+                progress=progress,
+                batch_rows=batch_rows,
+            )
+    finally:
+        writer.restore()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _writer() -> Writer:
+    if connection.vendor == "postgresql":
+        return PostgresWriter(connection=connection)
+    if connection.vendor == "sqlite":
+        return SqliteWriter(connection=connection)
+    raise LoadError([Problem("the load", None, None, None, f"cannot load into {connection.vendor}")])
+
+
+def _write_all(
+    *,
+    sources: list[Source],
+    validated: Validated,
+    writer: Writer,
+    report: LoadReport,
+    progress: Progress | None,
+    batch_rows: int,
+) -> None:
+    tables = [(s, target_for(spec=s.spec)) for s in sources if s.spec is not STAFF]
+    targets = [t for _, t in tables]
+    writer.prepare(targets=targets)
+    existing = {t.spec.name: writer.max_id(target=t) for t in targets}
+    staff = next(s for s in sources if s.spec is STAFF)
+    with _refused(file=staff.file, table=get_user_model()._meta.db_table):
+        report.tables.append(_create_staff(source=staff))
+    offsets = {t.spec.name: existing[t.spec.name] for t in targets if t.spec.id_column}
+    ids = IdSpace(offsets, *_user_ids())
+    for source, target in tables:
+        rows = validated.rows[source.spec.name]
+        started = time.perf_counter()
+        done = 0
+        with _refused(file=source.file, table=target.db_table):
+            writer.begin_table(target=target, rebuild=rows > 0 and rows >= existing[target.spec.name])
+            for batch in read_batches(source=source, batch_rows=batch_rows):
+                writer.write(target=target, batch=shape(target=target, batch=batch, ids=ids))
+                done += batch.num_rows
+                if progress:
+                    progress(done, total=rows, description=source.spec.name)
+            writer.end_table(target=target)
+        report.tables.append(TableLoad(source.spec.name, done, time.perf_counter() - started))
+    with _refused(file="the load", table="the id sequences"):
+        writer.finish(targets=[t for t in targets if any(c.kind is Kind.OWN_ID for c in t.columns)])
+
+
+def _create_staff(*, source: Source) -> TableLoad:
+    """Account managers for the staff usernames the database does not know yet (no password to sign in)."""
+    started = time.perf_counter()
+    users = get_user_model()._default_manager
+    rows = [row for batch in read_batches(source=source) for row in batch.to_pylist()]
+    known = set(users.filter(username__in=[r["username"] for r in rows]).values_list("username", flat=True))
+    new = [
+        users.model(
+            **{k: v or "" for k, v in row.items()}, role=Role.ACCOUNT_MANAGER, password=make_password(None)
+        )
+        for row in rows
+        if row["username"] not in known
+    ]
+    users.bulk_create(new)
+    return TableLoad(source.spec.name, len(new), time.perf_counter() - started)
+
+
+def _user_ids() -> tuple[pa.Array, pa.Array]:
+    pairs = list(get_user_model()._default_manager.values_list("username", "pk"))
+    return pa.array([u for u, _ in pairs], pa.string()), pa.array([p for _, p in pairs], pa.int64())
+
+
+@contextmanager
+def _refused(*, file: str, table: str) -> Iterator[None]:
+    """Turn a database error (a constraint the checks did not catch, a lost connection) into a LoadError."""
+    try:
+        with connection.wrap_database_errors:
+            yield
+    except DatabaseError as exc:
+        reason = f"the database refused the rows for {table}: {' '.join(str(exc).split())}"
+        raise LoadError([Problem(file, None, None, None, reason)]) from exc
