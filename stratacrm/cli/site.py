@@ -84,7 +84,7 @@ def demo(
     for column in ("user", "role", "password"):
         table.add_column(column)
     for c in credentials:
-        table.add_row(c.username, c.role.label, c.password)
+        table.add_row(c.username, str(c.role.label), c.password)
     console.print(table)
     console.print(f"The same list is in {credentials_file}.")
     if not no_serve:
@@ -97,13 +97,21 @@ def _demo_data_load(*, customers: int, seed: int, directory: Path) -> None:
 
     from .progress import bar
 
-    today = dt.date.today()
-    end_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    end_month = _demo_end_month(dt.date.today())
     with bar(f"Generating {customers:,} customers", total=customers) as advance:
         generate(customers=customers, seed=seed, end_month=end_month, out_dir=directory, progress=advance)
     with bar("Loading into the database", total=None) as advance:
         report = load_directory(path=directory, progress=advance)
     console.print(f"Loaded {report.total_rows:,} rows in {report.seconds:.1f} s.")
+
+
+def _demo_end_month(today: dt.date) -> dt.date:
+    """The last month whose data snapshot (taken on the 28th of the next month) is not in the future."""
+    months_back = 1 if today.day >= 28 else 2
+    month = today.replace(day=1)
+    for _ in range(months_back):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return month
 
 
 def _demo_users_setup() -> list:

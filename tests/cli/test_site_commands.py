@@ -35,7 +35,9 @@ def test_serve_refuses_an_unmigrated_database(fresh_env):
 
 
 def test_migrate_then_serve_answers_on_loopback(fresh_env):
-    migrated = subprocess.run([*STRATA, "migrate"], env=fresh_env, capture_output=True, text=True, timeout=120)
+    migrated = subprocess.run(
+        [*STRATA, "migrate"], env=fresh_env, capture_output=True, text=True, timeout=120
+    )
     assert migrated.returncode == 0, migrated.stderr
     assert "up to date" in migrated.stdout
     port = free_port()
@@ -57,3 +59,30 @@ def test_migrate_then_serve_answers_on_loopback(fresh_env):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_demo_sets_up_data_and_users_and_is_safe_to_rerun(fresh_env, tmp_path):
+    command = [*STRATA, "demo", "--customers", "300", "--no-serve"]
+    first = subprocess.run(command, env=fresh_env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    credentials = (tmp_path / "var" / "demo-credentials.txt").read_text().splitlines()
+    assert [line.split("\t")[0] for line in credentials] == [
+        "admin",
+        "marketing",
+        "manager",
+        "analyst",
+        "auditor",
+    ]
+    second = subprocess.run(command, env=fresh_env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert "Demo data already loaded (300 customers)" in second.stdout
+
+
+def test_demo_end_month_never_puts_the_snapshot_in_the_future():
+    import datetime as dt
+
+    from stratacrm.cli.site import _demo_end_month
+
+    assert _demo_end_month(dt.date(2026, 11, 28)) == dt.date(2026, 10, 1)
+    assert _demo_end_month(dt.date(2026, 11, 27)) == dt.date(2026, 9, 1)
+    assert _demo_end_month(dt.date(2026, 1, 5)) == dt.date(2025, 11, 1)
