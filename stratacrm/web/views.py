@@ -1,13 +1,17 @@
 """Web pages. Views stay thin: they call a selector and render."""
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from stratacrm.accounts.models import User
 from stratacrm.customers.selectors import customer_overview
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Overview of the customer base. Every signed-in role sees it; it shows counts only, no personal data."""
-    return render(request, "web/home.html", {"overview": customer_overview()})
+    """Counts of the customers within the user's row scope, by type. Every role (`overview.view`);
+    no personal data shows, so nothing is masked."""
+    return render(request, "web/home.html", {"overview": customer_overview(user=cast(User, request.user))})

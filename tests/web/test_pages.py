@@ -9,10 +9,10 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def signed_in(role: Role) -> Client:
+def signed_in(role: Role, **fields) -> Client:
     client = Client()
     admin = role == Role.ADMINISTRATOR
-    client.force_login(factories.user(role=role, is_staff=admin, is_superuser=admin))
+    client.force_login(factories.user(role=role, is_staff=admin, is_superuser=admin, **fields))
     return client
 
 
@@ -22,14 +22,26 @@ def test_overview_needs_sign_in():
     assert response["Location"].startswith("/login/")
 
 
-@pytest.mark.parametrize("role", list(Role))
-def test_every_role_sees_the_overview_counts(role):
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.ACCOUNT_MANAGER])
+def test_every_role_with_all_rows_sees_the_overview_counts(role):
     factories.customer(customer_type="industrial")
     factories.customer(customer_type="residential")
     factories.customer(customer_type="residential")
     page = signed_in(role).get("/en/").content.decode()
     assert "3 customers in all." in page
     assert "Residential" in page and "Industrial" in page
+
+
+def test_account_manager_overview_counts_only_its_own_customers():
+    manager = factories.user(role=Role.ACCOUNT_MANAGER)
+    factories.customer(customer_type="industrial", owner=manager)
+    factories.customer(customer_type="residential")
+    factories.customer(customer_type="residential")
+    client = Client()
+    client.force_login(manager)
+    page = client.get("/en/").content.decode()
+    assert "1 customer in all." in page
+    assert "Industrial" in page and "Residential" not in page
 
 
 def test_overview_speaks_chinese_by_default_and_english_on_request():

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -41,12 +42,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "stratacrm.accounts.admin_apps.StrataAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",
     "stratacrm.accounts",
     "stratacrm.customers",
     "stratacrm.activity",
@@ -57,6 +59,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "stratacrm.accounts.middleware.RequestContextMiddleware",
+    "stratacrm.accounts.middleware.SecurityHeadersMiddleware",
+    "stratacrm.api.middleware.ApiErrorFormatMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -90,6 +95,13 @@ TEMPLATES = [
     }
 ]
 
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = ["stratacrm.accounts.backends.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -113,7 +125,34 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Access control (docs/security.md). Which customers an account manager reaches: own | team | region.
+STRATA_ACCOUNT_MANAGER_SCOPE = os.environ.get("STRATA_ACCOUNT_MANAGER_SCOPE", "own")
+if STRATA_ACCOUNT_MANAGER_SCOPE not in {"own", "team", "region"}:
+    raise ImproperlyConfigured("STRATA_ACCOUNT_MANAGER_SCOPE must be own, team or region.")
+STRATA_LOGIN_MAX_FAILURES = int(os.environ.get("STRATA_LOGIN_MAX_FAILURES", "5"))
+STRATA_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("STRATA_LOGIN_MAX_FAILURES_PER_IP", "20"))
+STRATA_LOGIN_WINDOW_MINUTES = int(os.environ.get("STRATA_LOGIN_WINDOW_MINUTES", "15"))
+# How many reverse proxies in front of the server append to X-Forwarded-For (0: trust REMOTE_ADDR only).
+STRATA_TRUSTED_PROXY_COUNT = int(os.environ.get("STRATA_TRUSTED_PROXY_COUNT", "0"))
+STRATA_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+# Swagger UI (the API docs page) sets inline styles and uses data: images; only that page may.
+STRATA_CSP_RELAXED_PATHS = ("/api/docs",)
+STRATA_CSP_RELAXED = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+STRATA_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .models import Role, User
+from ..models import Role, User
 
 DEMO_USERS: tuple[tuple[str, Role, str], ...] = (
     ("admin", Role.ADMINISTRATOR, "Demo administrator"),

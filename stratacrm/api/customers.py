@@ -1,0 +1,167 @@
+"""Customer endpoints: list and search, export, 360 view, create, update, unmask.
+
+Row scope and masking happen in the selectors and services these call; endpoints only translate.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from django.http import HttpRequest, StreamingHttpResponse
+from ninja import Path, Query
+
+from stratacrm.accounts.services.audit import audit_record
+from stratacrm.activity.selectors import customer_360
+from stratacrm.customers.selectors import (
+    PROFILE_FIELDS,
+    SUMMARY_FIELDS,
+    CustomerFilters,
+    customer_count,
+    customer_filtered,
+    customer_list,
+    customer_present,
+)
+from stratacrm.customers.services import customer_create, customer_unmask, customer_update
+
+from .auth import PolicyRouter, allow, caller
+from .errors import Error
+from .schemas import (
+    Customer360,
+    CustomerCreate,
+    CustomerFilterQuery,
+    CustomerPage,
+    CustomerProfile,
+    CustomerUpdate,
+    UnmaskRequest,
+    UnmaskResult,
+)
+from .types import MAX_ID
+
+router = PolicyRouter(tags=["customers"])
+ERRORS: dict[Any, Any] = {frozenset({401, 403, 404, 409, 422}): Error}
+EXPORT_CHUNK = 2000
+
+
+def _filters(query: CustomerFilterQuery) -> CustomerFilters:
+    return CustomerFilters(
+        customer_type=query.customer_type or "",
+        status=query.status or "",
+        province=query.region,
+        city=query.city,
+        owner_id=query.owner,
+        tag=query.tag,
+        q=query.q,
+    )
+
+
+@router.get("/customers", response={200: CustomerPage, **ERRORS}, auth=allow("customer.view"))
+def customers_list(
+    request: HttpRequest,
+    filters: Query[CustomerFilterQuery],
+    cursor: str | None = Query(None, max_length=200, pattern=r"^[A-Za-z0-9_-]*$"),
+    limit: int = Query(50, ge=1, le=500),
+) -> Any:
+    """Customers in the caller's row scope, filtered, in account-number order; follow `next_cursor`.
+
+    Every role holding `customer.view`. Sensitive fields masked per role; analysts see pseudonyms for
+    persons' names and cannot search by name.
+    """
+    page = customer_list(user=caller(request), filters=_filters(filters), cursor=cursor, limit=limit)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+CSV_RESPONSE = {"200": {"description": "CSV file", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+
+@router.get(
+    "/customers/export",
+    response={**ERRORS},
+    auth=allow("customer.export"),
+    openapi_extra={"responses": CSV_RESPONSE},
+)
+def customers_export(request: HttpRequest, filters: Query[CustomerFilterQuery]) -> Any:
+    """The filtered customer list as CSV, masked exactly as the list shows it; the export is audited.
+
+    Administrators, marketing managers, account managers (own rows), analysts (de-identified).
+    """
+    user = caller(request)
+    criteria = _filters(filters)
+    rows = customer_count(user=user, filters=criteria)
+    audit_record(
+        actor=user,
+        action="customer.export",
+        object_type="customers.customer",
+        after={"filters": filters.dict(), "rows": rows},
+    )
+    queryset = customer_filtered(user=user, filters=criteria).select_related("owner").prefetch_related("tags")
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([*SUMMARY_FIELDS, "owner", "tags"])
+        for customer in queryset.order_by("account_number").iterator(chunk_size=EXPORT_CHUNK):
+            shown = customer_present(customer, user=user, fields=SUMMARY_FIELDS)
+            owner = shown["owner"]["username"] if shown["owner"] else ""
+            writer.writerow([*(shown[f] for f in SUMMARY_FIELDS), owner, "|".join(shown["tags"])])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="customers.csv"'
+    return response
+
+
+@router.get("/customers/{customer_id}", response={200: Customer360, **ERRORS}, auth=allow("customer.view"))
+def customers_detail(request: HttpRequest, customer_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    """The 360 view: profile, meters, the 5 latest events of each kind, and event counts.
+
+    Every role holding `customer.view`, within its row scope (404 outside it). Masked per role.
+    """
+    return customer_360(user=caller(request), customer_id=customer_id)
+
+
+@router.post("/customers", response={201: CustomerProfile, **ERRORS}, auth=allow("customer.create"))
+def customers_create(request: HttpRequest, payload: CustomerCreate) -> Any:
+    """Create a customer; without `owner_id` the caller owns it. The answer is masked like a read.
+
+    Administrators, marketing managers, account managers (who must stay able to see it).
+    """
+    user = caller(request)
+    customer = customer_create(actor=user, **payload.dict())
+    return 201, customer_present(customer, user=user, fields=PROFILE_FIELDS)
+
+
+@router.patch(
+    "/customers/{customer_id}", response={200: CustomerProfile, **ERRORS}, auth=allow("customer.update")
+)
+def customers_update(
+    request: HttpRequest, payload: CustomerUpdate, customer_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """Change the fields sent. `version` must be the one read: a stale version gets 409, nothing written.
+
+    Administrators, marketing managers, account managers (own rows; 404 outside them). Answer masked.
+    """
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    user = caller(request)
+    customer = customer_update(actor=user, customer_id=customer_id, version=version, changes=changes)
+    return customer_present(customer, user=user, fields=PROFILE_FIELDS)
+
+
+@router.post(
+    "/customers/{customer_id}/unmask", response={200: UnmaskResult, **ERRORS}, auth=allow("customer.unmask")
+)
+def customers_unmask(
+    request: HttpRequest, payload: UnmaskRequest, customer_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """The clear values of the masked fields asked for. Each call is written to the audit trail.
+
+    Administrators, marketing managers, account managers (own rows). Nothing else shows clear values.
+    """
+    fields = tuple(dict.fromkeys(payload.fields))
+    values = customer_unmask(actor=caller(request), customer_id=customer_id, fields=fields)
+    return {"customer_id": customer_id, "values": values}
