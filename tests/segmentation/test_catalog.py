@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -200,3 +201,9 @@ def test_a_tree_is_checked_against_the_catalog_with_the_path_and_a_suggestion() 
 def test_values_must_fit_the_kind_of_their_name(leaf: Leaf, message: str) -> None:
     with pytest.raises(ConditionError, match=message):
         check_condition(leaf, fields=BUILTIN_CATALOG.fields)
+
+
+def test_the_language_guide_lists_every_built_in_name() -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "segmentation-language.md").read_text(encoding="utf-8")
+    for name in [*BUILTIN_CATALOG.metrics, "amount_12m"]:
+        assert f"`{name}`" in guide, name
