@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from .conditions import Condition, ConditionError, keys
+from .conditions import Condition, ConditionError
 from .fields import NUMERIC_KINDS, Field, Kind, check_condition, nearest
 from .sources import CUSTOMERS, EVENT_SOURCES, SOURCES
 from .text import parse
@@ -243,9 +243,3 @@ def _aggregate_kind(*, source: str, aggregate: str, column: str | None, fields: 
     if aggregate in ("sum", "avg"):
         return "number" if aggregate == "avg" or field.kind == "number" else "integer"
     return field.kind
-
-
-def condition_names(tree: Condition, *, catalog: Catalog) -> list[str]:
-    """The canonical metric names a condition reads, in catalog order."""
-    wanted = {catalog.resolve(key).name for key in keys(tree)}
-    return [name for name in catalog.metrics if name in wanted]

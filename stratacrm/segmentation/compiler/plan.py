@@ -26,7 +26,7 @@ from .aggregates import CUSTOMER, CUSTOMER_FILTER
 from .dimensions import Dimension, Output, check_dimensions, dimension_columns
 from .expressions import Resolver, condition_expression
 from .metrics import metric_layers
-from .params import SESSION_SETUP, AsOf, Binder, Dialect, driver_value, resolve
+from .params import DIALECTS, SESSION_SETUP, AsOf, Binder, Dialect, driver_value, resolve
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ class Plan:
         pretty: bool = False,
     ) -> Query:
         """The plan as SQL with its parameters; `customer_ids` restricts every pass to those customers."""
+        if dialect not in DIALECTS:
+            raise ValueError(f"unknown dialect {dialect!r} (one of {', '.join(DIALECTS)})")
         tree = self.select.copy()
         sources = {t.meta["source"] for t in tree.find_all(exp.Table) if "source" in t.meta}
         check_tables(tables, needed=frozenset(sources))
