@@ -21,11 +21,13 @@ class ThrottledAuthenticationMixin:
 
     request: Any
     cleaned_data: dict[str, Any]
+    locked_out = False
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
         ip = client_ip(self.request) if self.request is not None else None
         if username and login_is_locked(username=username, ip=ip):
+            self.locked_out = True
             raise forms.ValidationError(
                 LOCKED_MESSAGE,
                 code="locked_out",

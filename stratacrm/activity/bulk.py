@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 
 from stratacrm.accounts.models import User
@@ -59,7 +59,23 @@ def _item_build(item: dict[str, Any], customers: dict[int, Customer], actor: Use
     if kind.name == "interactions":
         fields["staff"] = actor
     instance = kind.build(customer=customer, **fields)
-    instance.full_clean()
+    # full_clean, less the per-row existence queries of foreign keys already resolved above (customer,
+    # staff) or checked by the builder (meter, bill); constraints are still checked row by row.
+    resolved = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+    errors: dict[str, list[str]] = {}
+    for step in (
+        lambda: instance.clean_fields(exclude=resolved),
+        instance.clean,
+        instance.validate_constraints,
+    ):
+        try:
+            step()
+        except ValidationError as exc:
+            found = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+            for field, messages in found.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
     return instance
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
-from ninja import Path, Query
+from ninja import Path, Query, Status
 
 from stratacrm.accounts.services.audit import audit_record
 from stratacrm.activity.selectors import customer_360
@@ -132,7 +132,7 @@ def customers_create(request: HttpRequest, payload: CustomerCreate) -> Any:
     """
     user = caller(request)
     customer = customer_create(actor=user, **payload.dict())
-    return 201, customer_present(customer, user=user, fields=PROFILE_FIELDS)
+    return Status(201, customer_present(customer, user=user, fields=PROFILE_FIELDS))
 
 
 @router.patch(

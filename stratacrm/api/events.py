@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Path, Query, Schema
+from ninja import Path, Query, Schema, Status
 
 from stratacrm.activity.bulk import events_bulk_create
 from stratacrm.activity.kinds import EVENT_KINDS
@@ -59,7 +59,7 @@ def _declare(
     ) -> Any:
         user = caller(request)
         event = create(actor=user, customer_id=customer_id, **payload.dict())
-        return 201, event_present(event, kind=EVENT_KINDS[kind], user=user)
+        return Status(201, event_present(event, kind=EVENT_KINDS[kind], user=user))
 
     create_event.__annotations__["payload"] = schema_in  # ninja reads the body's shape from here
 

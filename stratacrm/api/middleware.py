@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 
 from .errors import error_body
 
@@ -42,3 +43,24 @@ def is_error_body(content: bytes) -> bool:
     except ValueError:
         return False
     return isinstance(body, dict) and {"code", "message", "errors"} <= set(body)
+
+
+class ApiLanguageMiddleware:
+    """API answers speak the caller's Accept-Language (zh-hans when absent).
+
+    Django's LocaleMiddleware pins unprefixed paths to the default language because the site's pages use
+    language prefixes; /api/ has no prefix and is not a page, so it follows the header instead.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers["Content-Language"] = language
+        return response

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Path, Schema
+from ninja import Field, Path, Schema, Status
 
 from stratacrm.accounts.models import ApiToken
 from stratacrm.accounts.services.tokens import MAX_LIFETIME_DAYS, api_token_create, api_token_revoke
@@ -52,11 +52,11 @@ def tokens_create(request: HttpRequest, payload: TokenCreate) -> Any:
     Every role, signed in with a session (a token cannot mint tokens).
     """
     issued = api_token_create(user=caller(request), **payload.dict())
-    return 201, {**TokenOut.from_orm(issued.token).dict(), "secret": issued.secret}
+    return Status(201, {**TokenOut.from_orm(issued.token).model_dump(), "secret": issued.secret})
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, auth=allow("token.manage"))
 def tokens_revoke(request: HttpRequest, token_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """Revoke one of the caller's tokens (404 for anyone else's). Every role, with a session."""
     api_token_revoke(user=caller(request), token_id=token_id)
-    return 204, None
+    return Status(204, None)

@@ -1,0 +1,187 @@
+"""Events through the API and the services: one per kind, per-customer lists, all-or-nothing bulk creation."""
+
+import datetime as dt
+
+import pytest
+
+from stratacrm.accounts.models import AuditEntry
+from stratacrm.activity.models import Bill, Interaction
+from stratacrm.service.models import Ticket
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+BILL = {
+    "period": "2025-01-01",
+    "amount": "120.50",
+    "issued_on": "2025-02-03",
+    "due_date": "2025-02-20",
+    "kwh": "200",
+}
+
+
+def payloads(meter_id: int) -> dict[str, dict]:
+    return {
+        "bills": BILL,
+        "payments": {"paid_on": "2025-02-10", "amount": "120.50", "channel": "wechat"},
+        "consumption": {
+            "meter_id": meter_id,
+            "period": "2025-01-01",
+            "kwh_total": "60",
+            "kwh_peak": "10",
+            "kwh_flat": "20",
+            "kwh_offpeak": "30",
+        },
+        "interactions": {
+            "channel": "phone",
+            "direction": "inbound",
+            "occurred_at": "2025-03-01T10:00:00+08:00",
+            "subject": "电费咨询",
+            "content": "询问账单",
+        },
+        "tickets": {
+            "ticket_number": "TK1",
+            "kind": "complaint",
+            "opened_at": "2025-03-01T10:00:00+08:00",
+            "sla_due_at": "2025-03-08T10:00:00+08:00",
+            "subject": "停电",
+        },
+        "surveys": {"survey": "2025Q1", "responded_at": "2025-03-02T09:00:00+08:00", "csat": 4, "nps": 9},
+    }
+
+
+@pytest.mark.parametrize("kind", ["bills", "payments", "consumption", "interactions", "tickets", "surveys"])
+def test_each_kind_is_created_audited_listed_and_marks_the_customer_changed(kind, clients, users):
+    customer = factories.customer(owner=users["account_manager"])
+    meter = factories.meter(customer)
+    before = customer.updated_at
+    client = clients["account_manager"]
+    created = client.post_json(f"/api/customers/{customer.pk}/{kind}", payloads(meter.pk)[kind])
+    assert created.status_code == 201, created.content
+    listed = client.get(f"/api/customers/{customer.pk}/{kind}").json()
+    assert [e["id"] for e in listed["items"]] == [created.json()["id"]]
+    event_type = {"surveys": "service.surveyresponse", "tickets": "service.ticket"}.get(
+        kind, f"activity.{kind}"
+    )
+    audited = AuditEntry.objects.filter(
+        object_id=str(created.json()["id"]), object_type__startswith=event_type[:-1]
+    )
+    assert audited.count() == 1
+    customer.refresh_from_db()
+    assert customer.updated_at > before
+    assert client.get(f"/api/customers/{customer.pk}").json()["counts"][kind] == 1
+
+
+def test_notes_are_masked_for_analysts(clients, users):
+    customer = factories.customer(owner=users["account_manager"])
+    clients["account_manager"].post_json(
+        f"/api/customers/{customer.pk}/interactions", payloads(0)["interactions"]
+    )
+    seen = clients["analyst"].get(f"/api/customers/{customer.pk}/interactions").json()["items"][0]
+    assert seen["subject"] == "***" and seen["content"] == "***"
+    recent = clients["analyst"].get(f"/api/customers/{customer.pk}").json()["recent_events"]["interactions"]
+    assert recent[0]["content"] == "***"
+    assert (
+        clients["account_manager"]
+        .get(f"/api/customers/{customer.pk}/interactions")
+        .json()["items"][0]["content"]
+        == "询问账单"
+    )
+
+
+def test_an_invalid_event_is_a_field_error_in_the_callers_language(clients):
+    customer = factories.customer()
+    url, body = f"/api/customers/{customer.pk}/bills", {**BILL, "period": "2025-01-15"}
+    client = clients["administrator"]
+    english = client.post(url, body, content_type="application/json", headers={"Accept-Language": "en"})
+    assert english.status_code == 422
+    assert english.json()["errors"][0]["message"] == "The month must be given by its first day."
+    chinese = client.post(url, body, content_type="application/json", headers={"Accept-Language": "zh-hans"})
+    assert chinese.json()["errors"][0]["message"] == "月份必须以当月第一天表示。"
+    assert not Bill.objects.exists()
+
+
+def test_events_list_newest_first_with_a_cursor(clients):
+    customer = factories.customer()
+    client = clients["administrator"]
+    for month in range(1, 6):
+        client.post_json(f"/api/customers/{customer.pk}/bills", {**BILL, "period": f"2024-{month:02d}-01"})
+    first = client.get(f"/api/customers/{customer.pk}/bills?limit=3").json()
+    assert [b["period"] for b in first["items"]] == ["2024-05-01", "2024-04-01", "2024-03-01"]
+    rest = client.get(f"/api/customers/{customer.pk}/bills?limit=3&cursor={first['next_cursor']}").json()
+    assert [b["period"] for b in rest["items"]] == ["2024-02-01", "2024-01-01"]
+
+
+def _bulk_items(customers, n: int) -> list[dict]:
+    items = []
+    for i in range(n):
+        items.append(
+            {
+                "type": "interactions",
+                "customer_id": customers[i % len(customers)].pk,
+                "channel": "sms",
+                "direction": "outbound",
+                "occurred_at": f"2025-01-01T00:{i % 60:02d}:00+08:00",
+            }
+        )
+    return items
+
+
+def test_bulk_creates_everything_in_one_call_with_one_audit_entry(clients):
+    customers = [factories.customer() for _ in range(3)]
+    items = [
+        *_bulk_items(customers, 20),
+        {"type": "bills", "customer_id": customers[0].pk, **BILL},
+        {"type": "tickets", "customer_id": customers[1].pk, **payloads(0)["tickets"]},
+    ]
+    response = clients["administrator"].post_json("/api/events/bulk", {"items": items})
+    assert response.status_code == 200, response.content
+    assert response.json()["created"] == {"interactions": 20, "bills": 1, "tickets": 1}
+    assert Interaction.objects.count() == 20 and Ticket.objects.get().kind == "complaint"
+    entry = AuditEntry.objects.get(action="event.import")
+    assert entry.after == {"counts": {"interactions": 20, "bills": 1, "tickets": 1}, "customers": 3}
+
+
+def test_bulk_is_all_or_nothing_and_names_every_bad_item(clients):
+    customer = factories.customer()
+    items = [
+        *_bulk_items([customer], 3),
+        {"type": "bills", "customer_id": customer.pk, **BILL},
+        {"type": "bills", "customer_id": customer.pk, **BILL},
+        {"type": "bills", "customer_id": 987654, **BILL},
+        {
+            "type": "surveys",
+            "customer_id": customer.pk,
+            "survey": "s",
+            "responded_at": "2025-03-02T09:00:00+08:00",
+        },
+    ]
+    response = clients["administrator"].post_json("/api/events/bulk", {"items": items})
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert {"items.4.bill_one_per_customer_month", "items.5.customer_id"} <= fields
+    assert any(f.startswith("items.6") for f in fields)
+    messages = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert messages["items.5.customer_id"] == "no such customer"
+    assert not Interaction.objects.exists() and not Bill.objects.exists()
+
+
+def test_bulk_refuses_more_than_ten_thousand_items(clients):
+    customer = factories.customer()
+    response = clients["administrator"].post_json(
+        "/api/events/bulk", {"items": _bulk_items([customer], 10_001)}
+    )
+    assert response.status_code == 422
+    assert not Interaction.objects.exists()
+
+
+@pytest.mark.slow
+def test_bulk_of_ten_thousand_events_succeeds(clients):
+    customers = [factories.customer() for _ in range(50)]
+    started = dt.datetime.now()
+    response = clients["administrator"].post_json(
+        "/api/events/bulk", {"items": _bulk_items(customers, 10_000)}
+    )
+    assert response.status_code == 200, response.content[:500]
+    assert Interaction.objects.count() == 10_000
+    assert (dt.datetime.now() - started).total_seconds() < 60
