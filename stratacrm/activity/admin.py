@@ -2,10 +2,12 @@ from typing import ClassVar
 
 from django.contrib import admin
 
+from stratacrm.accounts.admin_audit import AuditedAdminMixin
+
 from .models import Bill, Consumption, Interaction, Payment, Transaction
 
 
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     raw_id_fields: ClassVar[tuple[str, ...]] = ("customer",)
     search_fields = ("customer__account_number",)
     show_full_result_count = False

@@ -41,7 +41,7 @@ from .schemas import (
 from .types import MAX_ID
 
 router = PolicyRouter(tags=["customers"])
-ERRORS: dict[Any, Any] = {frozenset({401, 403, 404, 409, 422}): Error}
+ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): Error}
 EXPORT_CHUNK = 2000
 
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from stratacrm.accounts.admin_audit import AuditedAdminMixin
+
 from .models import SurveyResponse, Ticket
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("ticket_number", "customer", "kind", "category", "priority", "status", "opened_at")
     list_filter = ("kind", "priority", "status")
     search_fields = ("ticket_number", "customer__account_number")
@@ -13,7 +15,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("customer", "survey", "csat", "nps", "responded_at")
     list_filter = ("survey",)
     raw_id_fields = ("customer",)

@@ -115,3 +115,16 @@ def test_strata_audit_verify_exits_non_zero_on_a_broken_chain(monkeypatch):
     broken = runner.invoke(app, ["audit", "verify"])
     assert broken.exit_code == 1
     assert "BROKEN at entry #1" in broken.output
+
+
+def test_opening_a_customer_in_the_admin_is_an_audited_unmask_and_admin_saves_are_audited():
+    from django.test import Client
+
+    admin = factories.user(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    customer = factories.customer(phone="13812345678")
+    client = Client()
+    client.force_login(admin)
+    assert "13812345678" in client.get(f"/en/admin/customers/customer/{customer.pk}/change/").content.decode()
+    assert AuditEntry.objects.get(action="customer.unmask").actor_id == admin.pk
+    client.post("/en/admin/customers/tag/add/", {"name": "vip"})
+    assert AuditEntry.objects.get(action="customers.tag.admin_add").after == {"name": "vip"}
