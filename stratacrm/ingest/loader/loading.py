@@ -19,7 +19,7 @@ from .results import LoadError, LoadReport, Problem, Progress, TableLoad
 from .shaping import IdSpace, shape
 from .sqlite import SqliteWriter
 from .targets import Kind, target_for
-from .validation import Validated, validate_sources
+from .validation import Validated, checked_in_full, validate_sources
 
 Writer = SqliteWriter | PostgresWriter
 
@@ -84,14 +84,17 @@ def _write_all(
         rows = validated.rows[source.spec.name]
         started = time.perf_counter()
         done = 0
-        with _refused(file=source.file, table=target.db_table):
-            writer.begin_table(target=target, rebuild=rows > 0 and rows >= existing[target.spec.name])
+        rebuild = rows > 0 and rows >= existing[target.spec.name]
+        checked = checked_in_full(target=target)
+        with (
+            _refused(file=source.file, table=target.db_table),
+            writer.table(target=target, rebuild=rebuild, checked=checked) as write,
+        ):
             for batch in read_batches(source=source, batch_rows=batch_rows):
-                writer.write(target=target, batch=shape(target=target, batch=batch, ids=ids))
+                write(shape(target=target, batch=batch, ids=ids))
                 done += batch.num_rows
                 if progress:
                     progress(done, total=rows, description=source.spec.name)
-            writer.end_table(target=target)
         report.tables.append(TableLoad(source.spec.name, done, time.perf_counter() - started))
     with _refused(file="the load", table="the id sequences"):
         writer.finish(targets=[t for t in targets if any(c.kind is Kind.OWN_ID for c in t.columns)])

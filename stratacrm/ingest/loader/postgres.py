@@ -8,6 +8,8 @@ the full table (each foreign key otherwise runs a query per row at commit). Rebu
 when the load at least doubles the table; the rebuild validates every foreign key again.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 # Table and column names in the SQL below come from the Django models, never from the files.
@@ -35,8 +37,6 @@ class PostgresWriter:
         connection.ensure_connection()
         self.raw = connection.connection
         self.quote = connection.ops.quote_name
-        self.dropped_keys: list[tuple[str, str]] = []
-        self.dropped_indexes: list[str] = []
 
     def tune(self) -> None:
         """Nothing to set before the transaction: `prepare` sets what it needs for the transaction only."""
@@ -59,43 +59,40 @@ class PostgresWriter:
             row = cursor.fetchone()
         return int(row[0] or 0) if row else 0
 
-    def begin_table(self, *, target: Target, rebuild: bool) -> None:
-        """Drop the table's foreign keys and non-unique indexes when `rebuild`, remembering them."""
-        self.dropped_keys, self.dropped_indexes = [], []
-        if not rebuild:
-            return
-        table = self.quote(target.db_table)
-        with self.raw.cursor() as cursor:
-            cursor.execute(FOREIGN_KEYS, (table,))
-            self.dropped_keys = list(cursor.fetchall())
-            cursor.execute(SECONDARY_INDEXES, (table,))
-            indexes = list(cursor.fetchall())
-            for name, _ in self.dropped_keys:
-                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {self.quote(name)}")
-            for definition, name in indexes:
-                cursor.execute(f"DROP INDEX {self.quote(name)}")
-                self.dropped_indexes.append(definition)
+    @contextmanager
+    def table(
+        self, *, target: Target, rebuild: bool, checked: bool
+    ) -> Iterator[Callable[[pa.RecordBatch], None]]:
+        """One COPY for the whole table, fed batch by batch: the server parses while Arrow writes CSV.
 
-    def write(self, *, target: Target, batch: pa.RecordBatch) -> None:
-        sink = pa.BufferOutputStream()
-        pa_csv.write_csv(batch, sink, CSV_OPTIONS)
+        With `rebuild`, the table's foreign keys and non-unique indexes are dropped first and made again
+        after (checking every row). CHECK constraints stay whether or not validation `checked` them:
+        PostgreSQL evaluates them in C.
+        """
+        table = self.quote(target.db_table)
         columns = ", ".join(self.quote(c) for c in target.db_columns)
-        statement = f"COPY {self.quote(target.db_table)} ({columns}) FROM STDIN (FORMAT csv)"
-        with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.write(memoryview(sink.getvalue()))
-
-    def end_table(self, *, target: Target) -> None:
-        """Build the dropped indexes, add the foreign keys back (checking every row), refresh statistics."""
-        if not (self.dropped_keys or self.dropped_indexes):
-            return
-        table = self.quote(target.db_table)
         with self.raw.cursor() as cursor:
-            for definition in self.dropped_indexes:
+            keys, indexes = self._drop(cursor=cursor, table=table) if rebuild else ([], [])
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                yield lambda batch: copy.write(memoryview(_csv(batch)))
+            for definition in indexes:
                 cursor.execute(definition)
-            for name, definition in self.dropped_keys:
+            for name, definition in keys:
                 cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {self.quote(name)} {definition}")
-            cursor.execute(f"ANALYZE {table}")
-        self.dropped_keys, self.dropped_indexes = [], []
+            if rebuild:
+                cursor.execute(f"ANALYZE {table}")
+
+    def _drop(self, *, cursor: Any, table: str) -> tuple[list[tuple[str, str]], list[str]]:
+        """Drop the table's foreign keys and non-unique indexes; return how to make them again."""
+        cursor.execute(FOREIGN_KEYS, (table,))
+        keys = list(cursor.fetchall())
+        cursor.execute(SECONDARY_INDEXES, (table,))
+        indexes = list(cursor.fetchall())
+        for name, _ in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {self.quote(name)}")
+        for _, name in indexes:
+            cursor.execute(f"DROP INDEX {self.quote(name)}")
+        return keys, [definition for definition, _ in indexes]
 
     def finish(self, *, targets: list[Target]) -> None:
         """Move each id sequence past the ids the load wrote itself."""
@@ -108,3 +105,9 @@ class PostgresWriter:
                 sequence = "pg_get_serial_sequence(%s, %s)"
                 statement = f"SELECT setval({sequence}, MAX({column})) FROM {table} HAVING MAX({column}) > 0"  # noqa: S608
                 cursor.execute(statement, (target.db_table, pk.column))
+
+
+def _csv(batch: pa.RecordBatch) -> pa.Buffer:
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(batch, sink, CSV_OPTIONS)
+    return sink.getvalue()

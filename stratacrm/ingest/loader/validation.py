@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models
 from django.db.models.fields import PositiveIntegerRelDbTypeMixin
 
 from stratacrm.ingest.tables import CUSTOMERS, STAFF
@@ -78,6 +78,7 @@ class _TableValidator:
         keep = [n for n in source.spec.schema.names if self.target.field(n).unique]
         keep += ["username"] if source.spec is STAFF else []
         keep += ["owner"] if source.spec is CUSTOMERS else []
+        keep += [c.source for c in self._columns(Kind.REFERENCE) if c.source not in keep]
         self.kept: dict[str, list[pa.Array]] = {name: [] for name in keep}
         self.references = {c.source: c.parent for c in self._columns(Kind.REFERENCE)}
 
@@ -99,9 +100,22 @@ class _TableValidator:
     def finish(self) -> None:
         """Checks across the whole file: unique values; then remember its ids for the child tables."""
         for name, chunks in self.kept.items():
-            if not self.target.field(name).unique:
-                continue
             values = pa.chunked_array(chunks, type=self.source.spec.schema.field(name).type).combine_chunks()
+            if name in self.references:
+                # One lookup for the whole file: pyarrow hashes the parent's ids once per call.
+                parent = self.references[name]
+                known = self.ids.get(parent, pa.array([], pa.int64()))
+                self.flag(
+                    bad=_unknown_ids(values, known),
+                    column=name,
+                    values=values,
+                    offset=0,
+                    reason=f"refers to an id the {parent} file does not hold",
+                )
+            if name == self.source.spec.id_column:
+                self.ids[self.source.spec.name] = values
+            if not self.target.field(name).unique or _strictly_increasing(values):
+                continue
             counts = pc.value_counts(values.drop_null())
             repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
             self.flag(
@@ -111,8 +125,6 @@ class _TableValidator:
                 offset=0,
                 reason="appears more than once in the file",
             )
-            if name == self.source.spec.id_column:
-                self.ids[self.source.spec.name] = values
 
     def flag(self, *, bad: pa.Array, column: str, values: Any, offset: int, reason: str) -> None:
         """Report the rows where `bad` is true (the first few in detail, the rest counted)."""
@@ -130,16 +142,6 @@ class _TableValidator:
         field = self.target.field(name)
         for bad, reason in _field_problems(field=field, values=values):
             self.flag(bad=bad, column=name, values=values, offset=self.rows, reason=reason)
-        if name in self.references:
-            parent = self.references[name]
-            known = self.ids.get(parent, pa.array([], pa.int64()))
-            self.flag(
-                bad=_not_in(values, known),
-                column=name,
-                values=values,
-                offset=self.rows,
-                reason=f"refers to an id the {parent} file does not hold",
-            )
 
     def _check_constraint(self, *, check: ConstraintCheck, batch: pa.RecordBatch) -> None:
         columns = {f: self.target.file_column(f) for f in check.fields}
@@ -156,6 +158,40 @@ class _TableValidator:
         if len(named) > 1:
             values = pa.StructArray.from_arrays([batch.column(c) for c in named], names=named)
         self.flag(bad=bad, column=", ".join(named), values=values, offset=self.rows, reason=check.message)
+
+
+def checked_in_full(*, target: Target) -> bool:
+    """Whether validation checks every rule the table's CHECK constraints state, so the database need not.
+
+    True when each of the model's CheckConstraints translates to pyarrow and the only field-level checks
+    are the non-negative integers `_field_problems` checks itself.
+    """
+    empty = pa.RecordBatch.from_pylist([], schema=target.spec.schema)
+
+    def column_of(name: str) -> pa.Array | None:
+        column = target.file_column(name)
+        return empty.column(column) if column else None
+
+    fields = [c.field for c in target.columns if c.kind is not Kind.DEFAULT]
+    return all(
+        check.broken(column_of=column_of) is not None for check in constraint_checks(model=target.model)
+    ) and all(isinstance(f, PositiveIntegerRelDbTypeMixin) or f.db_check(connection) is None for f in fields)
+
+
+def _strictly_increasing(values: pa.Array) -> bool:
+    """True for ids and keys written in order (as the generator writes them): unique without hashing."""
+    if values.null_count or len(values) < 2:
+        return len(values) < 2
+    return bool(pc.all(pc.greater(values.slice(1), values.slice(0, len(values) - 1))).as_py())
+
+
+def _unknown_ids(values: pa.Array, known: pa.Array) -> pa.Array:
+    """True where a reference is not among the parent's ids; a dense range of ids needs no hashing."""
+    if len(known) and _strictly_increasing(known):
+        low, high = known[0].as_py(), known[len(known) - 1].as_py()
+        if high - low + 1 == len(known):
+            return pc.or_(pc.less(values, low), pc.greater(values, high))
+    return _not_in(values, known)
 
 
 def _not_in(values: pa.Array, allowed: pa.Array) -> pa.Array:
