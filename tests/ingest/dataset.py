@@ -202,3 +202,17 @@ def write_dataset(*, directory: Path, rows: dict[str, list[dict[str, Any]]], fmt
         else:
             pa_csv.write_csv(table, directory / f"{name}.csv")
     return directory
+
+
+def only_customers(
+    rows: dict[str, list[dict[str, Any]]], *, ids: set[int]
+) -> dict[str, list[dict[str, Any]]]:
+    """The data set cut down to some customers and what belongs to them."""
+    kept = {
+        name: [r for r in table_rows if r.get("customer_id", r.get("id")) in ids]
+        for name, table_rows in rows.items()
+        if name not in ("staff", "customers")
+    }
+    kept["customers"] = [r for r in rows["customers"] if r["id"] in ids]
+    kept["staff"] = rows["staff"]
+    return kept
