@@ -6,8 +6,13 @@ docs/security.md: an endpoint missing there, or guarded by another action, stops
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
+from ninja.openapi.docs import render_template
 
 from stratacrm.accounts.policy import load_policy
 
@@ -17,13 +22,26 @@ from .errors import install_error_handlers
 
 API_PREFIX = "/api"
 
+
+class SessionSwagger(Swagger):
+    """Swagger UI that sends the CSRF token, so a signed-in user can try write operations (and make tokens).
+
+    django-ninja adds it only when the API-wide auth needs CSRF; ours is declared per operation.
+    """
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api, "add_csrf": True}
+        return render_template(request, self.template, self.template_cdn, context)
+
+
 api = NinjaAPI(
     title="Strata CRM API",
     version="1",
     description="Customers, their events, and (with the grading engine) grades. See docs/security.md.",
     urls_namespace="api",
     # Swagger UI from the django-ninja wheel's static files; no validator badge (it would call out).
-    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    docs=SessionSwagger(settings={"validatorUrl": None, "persistAuthorization": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -22,6 +22,14 @@ def test_docs_page_loads_only_local_assets():
     assert "'unsafe-inline'" in response["Content-Security-Policy"]
 
 
+def test_docs_page_lets_a_signed_in_user_try_writes_with_the_csrf_token(django_user_model):
+    client = Client()
+    client.force_login(django_user_model.objects.create_user(username="docs-reader"))
+    page = client.get("/api/docs").content.decode()
+    assert re.search(r'data-csrf-token="[A-Za-z0-9]{20,}"', page)
+    assert 'data-api-csrf="true"' in page
+
+
 def test_openapi_schema_is_served_and_names_each_operations_action():
     schema = Client().get("/api/openapi.json").json()
     operations = [op for ops in schema["paths"].values() for op in ops.values()]

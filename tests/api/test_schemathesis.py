@@ -4,6 +4,8 @@ answer matches the schema (status codes, content types, bodies). A few examples 
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -24,7 +26,18 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def bearer(db) -> dict[str, str]:
+def keep_test_connection():
+    """Calling the WSGI app directly fires request_started/finished, which would close the connection that
+    holds the test's transaction (on PostgreSQL); Django's own test client detaches them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(db, keep_test_connection) -> dict[str, str]:
     admin = role_user(Role.ADMINISTRATOR)
     customer = factories.customer(owner=admin, phone="13812345678")
     factories.meter(customer)
