@@ -25,24 +25,23 @@ def load(
 
     console = Console()
     columns = (TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
-        tasks: dict[str, TaskID] = {}
+    tasks: dict[str, TaskID] = {}
+    try:
+        with Progress(*columns, console=console, transient=False) as bar:
 
-        def progress(done: int, total: int | None = None, description: str | None = None) -> None:
-            table = description or "rows"
-            if table not in tasks:
-                tasks[table] = bar.add_task(table, total=total)
-            bar.update(tasks[table], completed=done)
+            def progress(done: int, total: int | None = None, description: str | None = None) -> None:
+                table = description or "rows"
+                if table not in tasks:
+                    tasks[table] = bar.add_task(table, total=total)
+                bar.update(tasks[table], completed=done)
 
-        try:
             report = load_directory(path=directory, progress=progress)
-        except LoadError as exc:
-            bar.stop()
-            for problem in exc.problems[:PROBLEMS_SHOWN]:
-                console.print(f"  {problem}", markup=False, highlight=False)
-            if exc.total > PROBLEMS_SHOWN:
-                console.print(f"  … and {exc.total - PROBLEMS_SHOWN} more")
-            raise fail(f"{exc.total} problem(s); nothing was loaded.") from exc
+    except LoadError as exc:
+        for problem in exc.problems[:PROBLEMS_SHOWN]:
+            console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+        if exc.total > PROBLEMS_SHOWN:
+            console.print(f"  … and {exc.total - PROBLEMS_SHOWN} more")
+        raise fail(f"{exc.total} problem(s); nothing was loaded.") from exc
 
     summary = Table(title=f"Loaded {report.total_rows:,} rows in {report.seconds:.1f} s")
     for heading in ("table", "rows", "seconds", "rows/s"):

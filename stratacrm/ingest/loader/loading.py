@@ -39,7 +39,7 @@ def load_directory(
     writer = _writer()
     writer.tune()
     try:
-        with _refused(file="the load", table="the database"), transaction.atomic():
+        with _refused(file=str(path), what="the load"), transaction.atomic():
             _write_all(
                 sources=sources,
                 validated=validated,
@@ -76,7 +76,7 @@ def _write_all(
     writer.prepare(targets=targets)
     existing = {t.spec.name: writer.max_id(target=t) for t in targets}
     staff = next(s for s in sources if s.spec is STAFF)
-    with _refused(file=staff.file, table=get_user_model()._meta.db_table):
+    with _refused(file=staff.file, what=f"the new users ({get_user_model()._meta.db_table})"):
         report.tables.append(_create_staff(source=staff))
     offsets = {t.spec.name: existing[t.spec.name] for t in targets if t.spec.id_column}
     ids = IdSpace(offsets, *_user_ids())
@@ -87,7 +87,7 @@ def _write_all(
         rebuild = rows > 0 and rows >= existing[target.spec.name]
         checked = checked_in_full(target=target)
         with (
-            _refused(file=source.file, table=target.db_table),
+            _refused(file=source.file, what=f"the rows for {target.db_table}"),
             writer.table(target=target, rebuild=rebuild, checked=checked) as write,
         ):
             for batch in read_batches(source=source, batch_rows=batch_rows):
@@ -96,8 +96,7 @@ def _write_all(
                 if progress:
                     progress(done, total=rows, description=source.spec.name)
         report.tables.append(TableLoad(source.spec.name, done, time.perf_counter() - started))
-    with _refused(file="the load", table="the id sequences"):
-        writer.finish(targets=[t for t in targets if any(c.kind is Kind.OWN_ID for c in t.columns)])
+    writer.finish(targets=[t for t in targets if any(c.kind is Kind.OWN_ID for c in t.columns)])
 
 
 def _create_staff(*, source: Source) -> TableLoad:
@@ -123,11 +122,11 @@ def _user_ids() -> tuple[pa.Array, pa.Array]:
 
 
 @contextmanager
-def _refused(*, file: str, table: str) -> Iterator[None]:
+def _refused(*, file: str, what: str) -> Iterator[None]:
     """Turn a database error (a constraint the checks did not catch, a lost connection) into a LoadError."""
     try:
         with connection.wrap_database_errors:
             yield
     except DatabaseError as exc:
-        reason = f"the database refused the rows for {table}: {' '.join(str(exc).split())}"
+        reason = f"the database refused {what}: {' '.join(str(exc).split())}"
         raise LoadError([Problem(file, None, None, None, reason)]) from exc
