@@ -146,6 +146,12 @@ class GradingRun(models.Model):
     )
     dry_run = models.BooleanField(_("dry run"), default=False)
     definitions = models.JSONField(_("definition versions"), default=dict)
+    population = models.JSONField(
+        _("population values"),
+        default=dict,
+        blank=True,
+        help_text=_("Cut-points of bins and quantile tiers over all customers; live re-grades reuse them."),
+    )
     customers_graded = models.PositiveIntegerField(_("customers graded"), default=0)
     changes = models.JSONField(_("changes by dimension"), default=dict)
     changed_total = models.PositiveIntegerField(_("assignments changed"), default=0)
@@ -229,3 +235,28 @@ class AssignmentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.dimension}: {self.from_value} → {self.to_value}"
+
+
+class AssignmentDigest(models.Model):
+    """Per graded customer: a digest of the assignment rows the last batch run staged for it.
+
+    A run compares its digests with these to find the customers whose rows changed, so publishing costs
+    what changed rather than every assignment. A live re-grade clears the digest (the next run then
+    compares that customer row by row) and stamps `graded_at`.
+    """
+
+    customer = models.OneToOneField(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, primary_key=True
+    )
+    digest = models.BigIntegerField(_("digest"), null=True, blank=True)
+    graded_at = models.DateTimeField(_("graded at"))
+    run = models.ForeignKey(
+        GradingRun, verbose_name=_("run"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("assignment digest")
+        verbose_name_plural = _("assignment digests")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.digest}"

@@ -1,0 +1,99 @@
+"""Computing a definition's results on an engine: render the plan, run it, get Arrow back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..compiler import Plan
+from ..engines import OPERATIONAL_ENGINES, EngineName, engine_tables, execute, result_types
+from ..snapshot import snapshot_take
+from . import asof
+from .definition import Definition, definition_key
+
+_PLANS: OrderedDict[tuple[int, str], tuple[Definition, Plan]] = OrderedDict()
+_PLANS_KEPT = 8
+
+
+def plan_for(definition: Definition) -> Plan:
+    """The definition's compiled plan, compiled once per definition."""
+    key = (id(definition), definition_key(definition))
+    cached = _PLANS.get(key)
+    if cached is None or cached[0] is not definition:
+        cached = _PLANS[key] = (definition, definition.plan())
+        while len(_PLANS) > _PLANS_KEPT:
+            _PLANS.popitem(last=False)
+    return cached[1]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A plan's results, and the population values they were graded against (empty if none)."""
+
+    results: pa.Table
+    population: dict[str, Any]
+
+
+def compute(
+    *,
+    definition: Definition,
+    engine: EngineName,
+    as_of: dt.date,
+    today: dt.date,
+    snapshot: Path | None = None,
+) -> Computed:
+    """Every graded customer's metrics and outputs as of `as_of` (attributes as they were then).
+
+    Population values (cut-points of bins and quantile tiers) are computed first, by their own query,
+    so the run can record them for live re-grades. Snapshot engines read `snapshot`, or a snapshot
+    taken now into a temporary directory.
+    """
+    edits = asof.edits_after(as_of=as_of, catalog=definition.catalog, today=today)
+    if engine in OPERATIONAL_ENGINES:
+        tables = asof.operational_tables(edits)
+        try:
+            return _run(definition, engine=engine, tables=tables, as_of=as_of)
+        finally:
+            if edits:
+                asof.operational_drop()
+    if snapshot is not None:
+        patch = asof.snapshot_patch(snapshot=snapshot, edits=edits)
+        return _run(definition, engine=engine, as_of=as_of, snapshot=snapshot, patch=patch)
+    with tempfile.TemporaryDirectory(prefix="strata-snapshot-") as directory:
+        taken = Path(directory)
+        snapshot_take(out=taken)
+        patch = asof.snapshot_patch(snapshot=taken, edits=edits)
+        return _run(definition, engine=engine, as_of=as_of, snapshot=taken, patch=patch)
+
+
+def _run(
+    definition: Definition,
+    *,
+    engine: EngineName,
+    as_of: dt.date,
+    tables: Mapping[str, str] | None = None,
+    snapshot: Path | None = None,
+    patch: pa.Table | None = None,
+) -> Computed:
+    plan = plan_for(definition)
+    tables = tables or engine_tables(engine)
+    population: dict[str, Any] = {}
+    names: tuple[str, ...] = getattr(plan, "population_names", ())
+    if names:
+        query = plan.render_population(dialect=engine, tables=tables, as_of=as_of)  # type: ignore[attr-defined]
+        row = execute(
+            engine=engine, query=query, types=dict.fromkeys(names), snapshot=snapshot, customers_patch=patch
+        )
+        population = row.to_pylist()[0] if row.num_rows else {}
+    given: dict[str, Any] = {"population": population} if population else {}
+    query = plan.render(dialect=engine, tables=tables, as_of=as_of, **given)
+    types = result_types(plan=plan, catalog=definition.catalog)
+    results = execute(engine=engine, query=query, types=types, snapshot=snapshot, customers_patch=patch)
+    return Computed(results, population)

@@ -1,0 +1,180 @@
+"""Reading and writing assignments, their history and digests in bulk, on Django's raw connection.
+
+Runs inside the caller's transaction. Writes are set-based: SQLite gets multi-row INSERTs through
+`executemany` (as the loader writes), PostgreSQL gets `COPY ... FROM STDIN` of CSV that Arrow writes.
+Many customer ids go through a temporary table; a few (a live re-grade) go inline as bound values.
+Table and column names in the SQL below come from the Django models, never from data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+from django.db import connection
+
+from ..engines.arrow import TIMESTAMP, rows_to_table
+from ..models import Assignment, AssignmentChange, AssignmentDigest
+
+ASSIGNMENTS = Assignment._meta.db_table
+CHANGES = AssignmentChange._meta.db_table
+DIGESTS = AssignmentDigest._meta.db_table
+IDS = "strata_grading_ids"
+INLINE_IDS = 500  # up to this many ids are bound inline; more go through the temporary table
+SQLITE_VARIABLES = 999
+_CSV = pa_csv.WriteOptions(include_header=False)
+CURRENT_TYPES = {
+    "customer_id": pa.int64(),
+    "dimension": pa.string(),
+    "value": pa.string(),
+    "rule_name": pa.string(),
+    "rule_version": pa.int64(),
+    "since": TIMESTAMP,
+}
+
+
+class Store:
+    """Bulk access to the segmentation tables for one publish (or one dry run)."""
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.postgres = connection.vendor == "postgresql"
+        self.mark = "%s" if self.postgres else "?"
+        self.ids_staged = False
+
+    # -- reading -----------------------------------------------------------------------------------
+    def digests(self, *, fresh_since: dt.datetime | None) -> pa.Table:
+        """Every stored digest, and whether the customer was re-graded live since `fresh_since`."""
+        since = fresh_since or dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+        fresh = f"(run_id IS NULL AND graded_at >= {self.mark}) AS fresh"
+        sql = f"SELECT customer_id, digest, {fresh} FROM {DIGESTS}"  # noqa: S608
+        types = {"customer_id": pa.int64(), "digest": pa.int64(), "fresh": pa.bool_()}
+        return self._select(sql, [self._time(since)], types)
+
+    def assignments(self, ids: pa.Array | None) -> pa.Table:
+        """Current assignments of the customers `ids` (all customers when None)."""
+        columns = ", ".join(CURRENT_TYPES)
+        sql = f"SELECT {columns} FROM {ASSIGNMENTS}"  # noqa: S608
+        params: list[Any] = []
+        if ids is not None:
+            if not len(ids):
+                return pa.schema(list(CURRENT_TYPES.items())).empty_table()
+            where, params = self._in(ids)
+            sql += f" WHERE customer_id {where}"
+        return self._select(sql, params, CURRENT_TYPES)
+
+    def count(self, table: str) -> int:
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+            return int(cursor.fetchone()[0])
+        finally:
+            cursor.close()
+
+    # -- writing -----------------------------------------------------------------------------------
+    def replace(self, *, ids: pa.Array, rows: pa.Table, changes: pa.Table, digests: pa.Table | None) -> None:
+        """Delete the assignments and digests of `ids`, then insert `rows`, `changes` and `digests`."""
+        if not len(ids):
+            return
+        where, params = self._in(ids)
+        for table in (DIGESTS, ASSIGNMENTS):  # digests first: see publish.py on locking
+            self._execute(f"DELETE FROM {table} WHERE customer_id {where}", params)  # noqa: S608
+        self.insert(ASSIGNMENTS, rows)
+        self.insert(CHANGES, changes)
+        if digests is not None:
+            self.insert(DIGESTS, digests)
+        if self.ids_staged and not self.postgres:
+            self._execute(f"DELETE FROM temp.{IDS}", [])  # noqa: S608
+
+    def insert(self, table: str, rows: pa.Table) -> None:
+        """Insert Arrow rows (column names are the table's columns)."""
+        if not rows.num_rows:
+            return
+        columns = ", ".join(connection.ops.quote_name(c) for c in rows.column_names)
+        if self.postgres:
+            sink = pa.BufferOutputStream()
+            pa_csv.write_csv(rows, sink, _CSV)
+            with (
+                self.raw.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy,
+            ):
+                copy.write(memoryview(sink.getvalue()))
+            return
+        width = rows.num_columns
+        flat: list[Any] = [None] * (rows.num_rows * width)
+        for i, column in enumerate(rows.columns):
+            flat[i::width] = _sqlite_values(column)
+        per = max(1, SQLITE_VARIABLES // width)
+        row = "(" + ", ".join("?" * width) + ")"
+
+        def statement(count: int) -> str:
+            return f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row] * count)  # noqa: S608
+
+        step = per * width
+        whole = len(flat) - len(flat) % step
+        if whole:
+            self.raw.executemany(statement(per), (flat[i : i + step] for i in range(0, whole, step)))
+        if whole < len(flat):
+            self.raw.execute(statement((len(flat) - whole) // width), flat[whole:])
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _in(self, ids: pa.Array) -> tuple[str, list[Any]]:
+        """`IN (...)` over the ids: bound inline when few, else through the temporary id table."""
+        values = [int(i) for i in ids.to_pylist()] if len(ids) <= INLINE_IDS else None
+        if values is not None:
+            return "IN (" + ", ".join([self.mark] * len(values)) + ")", values
+        self._stage_ids(ids)
+        return f"IN (SELECT customer_id FROM {IDS})", []  # noqa: S608
+
+    def _stage_ids(self, ids: pa.Array) -> None:
+        if self.ids_staged:
+            return
+        table = pa.table({"customer_id": pc.unique(ids.cast(pa.int64()))})
+        if self.postgres:
+            self._execute(f"CREATE TEMP TABLE {IDS} (customer_id bigint PRIMARY KEY) ON COMMIT DROP", [])
+        else:
+            self._execute(f"CREATE TEMP TABLE IF NOT EXISTS {IDS} (customer_id INTEGER PRIMARY KEY)", [])
+            self._execute(f"DELETE FROM temp.{IDS}", [])  # noqa: S608
+        self.insert(IDS, table)
+        self.ids_staged = True
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> None:
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(sql, params)
+        finally:
+            cursor.close()
+
+    def _select(self, sql: str, params: Sequence[Any], types: dict[str, pa.DataType]) -> pa.Table:
+        if self.postgres:
+            from ..engines.operational import copy_out
+
+            with self.raw.cursor() as cursor:
+                return copy_out(cursor, sql=sql, params=params, types=types)
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(sql, params)
+            return rows_to_table(cursor.fetchall(), list(types), types)
+        finally:
+            cursor.close()
+
+    def _time(self, value: dt.datetime) -> Any:
+        return value if self.postgres else _sqlite_time(value)
+
+
+def _sqlite_time(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def _sqlite_values(column: pa.ChunkedArray) -> list[Any]:
+    """Values as Django's SQLite backend stores them: dates ISO, times naive UTC text."""
+    if pa.types.is_timestamp(column.type):
+        return [None if v is None else _sqlite_time(v) for v in column.to_pylist()]
+    if pa.types.is_date(column.type):
+        column = column.cast(pa.string())
+    return column.to_pylist()
