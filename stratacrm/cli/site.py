@@ -43,7 +43,7 @@ def _serve(*, host: str, port: int, threads: int) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
-    from waitress import serve as waitress_serve  # type: ignore[import-untyped]
+    from waitress import serve as waitress_serve
 
     from stratacrm.config.wsgi import application
 
