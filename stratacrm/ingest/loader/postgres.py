@@ -1,24 +1,22 @@
-"""Writing into PostgreSQL: COPY ... FROM STDIN in CSV that Arrow writes, inside the load's transaction.
+"""Writing into PostgreSQL: COPY ... FROM STDIN in binary format built from Arrow, in the load's transaction.
 
-Arrow's CSV writer renders dates, UTC times ('...Z', read as timestamptz), booleans and floats in forms
-PostgreSQL parses, quotes every string and leaves nulls bare, so COPY tells NULL from ''. Measured on
-1.2M consumption rows this is faster than psycopg's `write_row`, and COPY into a table without its
-foreign keys and secondary indexes, rebuilt afterwards, is three times faster still than COPY into
-the full table (each foreign key otherwise runs a query per row at commit). Rebuilding is done only
-when the load at least doubles the table; the rebuild validates every foreign key again.
+Measured on 2.25M consumption rows: binary COPY (see `pgbinary`) takes 20% less time than CSV written by
+Arrow, which itself beats psycopg's `write_row`; the server's parsing of text is the bottleneck. COPY
+into a table without its foreign keys and secondary indexes, rebuilt afterwards, is three times faster
+than COPY into the full table (each foreign key otherwise runs a query per row at commit). Rebuilding
+is done only when the load at least doubles the table; the rebuild validates every foreign key again.
 """
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-# Table and column names in the SQL below come from the Django models, never from the files.
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 
+from .pgbinary import HEADER, TRAILER, encoder_for, rows
 from .targets import Kind, Target
 
-CSV_OPTIONS = pa_csv.WriteOptions(include_header=False)
+# Table and column names in the SQL below come from the Django models, never from the files.
 
 FOREIGN_KEYS = """
     SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
@@ -36,6 +34,7 @@ class PostgresWriter:
     def __init__(self, *, connection: Any) -> None:
         connection.ensure_connection()
         self.raw = connection.connection
+        self.connection = connection
         self.quote = connection.ops.quote_name
 
     def tune(self) -> None:
@@ -63,7 +62,7 @@ class PostgresWriter:
     def table(
         self, *, target: Target, rebuild: bool, checked: bool
     ) -> Iterator[Callable[[pa.RecordBatch], None]]:
-        """One COPY for the whole table, fed batch by batch: the server parses while Arrow writes CSV.
+        """One COPY for the whole table, fed batch by batch: the server stores rows while more are encoded.
 
         With `rebuild`, the table's foreign keys and non-unique indexes are dropped first and made again
         after (checking every row). CHECK constraints stay whether or not validation `checked` them:
@@ -73,8 +72,14 @@ class PostgresWriter:
         columns = ", ".join(self.quote(c) for c in target.db_columns)
         with self.raw.cursor() as cursor:
             keys, indexes = self._drop(cursor=cursor, table=table) if rebuild else ([], [])
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-                yield lambda batch: copy.write(memoryview(_csv(batch)))
+            encoders = [
+                encoder_for(field=c.field, db_type=str(c.field.db_type(self.connection)))
+                for c in target.columns
+            ]
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT binary)") as copy:
+                copy.write(HEADER)
+                yield lambda batch: copy.write(memoryview(rows(batch=batch, encoders=encoders)))
+                copy.write(TRAILER)
             for definition in indexes:
                 cursor.execute(definition)
             for name, definition in keys:
@@ -105,9 +110,3 @@ class PostgresWriter:
                 sequence = "pg_get_serial_sequence(%s, %s)"
                 statement = f"SELECT setval({sequence}, MAX({column})) FROM {table} HAVING MAX({column}) > 0"  # noqa: S608
                 cursor.execute(statement, (target.db_table, pk.column))
-
-
-def _csv(batch: pa.RecordBatch) -> pa.Buffer:
-    sink = pa.BufferOutputStream()
-    pa_csv.write_csv(batch, sink, CSV_OPTIONS)
-    return sink.getvalue()
