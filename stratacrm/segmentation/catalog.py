@@ -2,8 +2,9 @@
 
 A metric is an aggregate of one source over a window before as_of (`sum(bills.amount) over 12 months`),
 a customer attribute (source `customers`, aggregate `value`), or a formula over other metrics (source
-`derived`: ratio, change, drop, difference, band). Built-ins ship in `library.py`; admins add their own
-with `define_metric`, which accepts only the plain aggregates and explains every mistake.
+`derived`: ratio, change, drop, difference, band, and the scores of grade schemes in `scoring.py`).
+Built-ins ship in `library.py`; admins add their own with `define_metric`, which accepts only the plain
+aggregates and explains every mistake.
 
 >>> from .library import BUILTIN_CATALOG
 >>> m = define_metric(catalog=BUILTIN_CATALOG, name="purchase_amount_12m", source="transactions",
@@ -26,6 +27,7 @@ from typing import Literal
 
 from .conditions import Condition, ConditionError
 from .fields import NUMERIC_KINDS, Field, Kind, check_condition, nearest
+from .scoring import SCORE_AGGREGATES, Quantiles, Scoring
 from .sources import CUSTOMERS, EVENT_SOURCES, SOURCES
 from .text import parse
 from .windows import Window, window_parse
@@ -46,6 +48,11 @@ Aggregate = Literal[
     "drop",
     "difference",
     "band",
+    "points",
+    "weighted",
+    "bin",
+    "scaled",
+    "quantile",
 ]
 CUSTOM_AGGREGATES = ("count", "sum", "avg", "min", "max", "count_distinct")
 DERIVED = "derived"
@@ -53,6 +60,7 @@ _ZERO_DEFAULT = frozenset({"count", "count_distinct", "sum"})
 _AGGREGATE_SPELLING = re.compile(r"(\w+)\s*\(\s*(\w*|\*)\s*\)")
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 RESERVED_NAMES = frozenset({"customer_id"})
+POPULATION_PREFIX = "pop__"  # the names of population values (scoring.cut_name)
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class Metric:
     inputs: tuple[str, ...] = ()
     bands: Bands | None = None
     aliases: tuple[str, ...] = ()
+    scoring: Scoring | None = None  # for the scheme aggregates (see scoring.py)
 
     @property
     def default(self) -> int | None:
@@ -159,12 +168,16 @@ class Catalog:
             return any(self._nullable[self.resolve(n).name] for n in metric.inputs)
         if metric.aggregate == "value":
             return metric.kind != "boolean"
+        if metric.aggregate in SCORE_AGGREGATES:
+            return False
         if metric.source == CUSTOMERS:
             return False
         return metric.default is None
 
     def _field(self, metric: Metric, name: str) -> Field:
         labels = metric.bands.labels if metric.bands else ()
+        if isinstance(metric.scoring, Quantiles):
+            labels = metric.scoring.labels
         return Field(name, metric.kind, nullable=self._nullable[metric.name], choices=labels)
 
 
@@ -184,7 +197,7 @@ def define_metric(
     """A custom metric, checked against the catalog and its source; `aggregate` may read `sum(amount)`."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise ConditionError(f"{name!r} is not a valid metric name (lower-case letters, digits, _)")
-    if name in catalog or name in RESERVED_NAMES:
+    if name in catalog or name in RESERVED_NAMES or name.startswith(POPULATION_PREFIX):
         raise ConditionError(f"a metric named {name!r} already exists")
     if source not in EVENT_SOURCES:
         raise ConditionError(

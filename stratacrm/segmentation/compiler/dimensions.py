@@ -33,24 +33,52 @@ class Branch:
     condition: Condition
 
 
+MeasureRole = Literal["score", "points", "signal", "component"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A metric published with a dimension: the score behind a tier (`score`), a part of that score
+    (`component`), the points total behind a risk level (`points`) or one warning signal's points
+    (`signal`); `label` names the part or the signal."""
+
+    metric: str
+    role: MeasureRole
+    label: str | None = None
+
+
 @dataclass(frozen=True)
 class Dimension:
     """Exclusive: one label per customer, the first matching branch wins (branches in priority order),
-    else `default`. Tags: one boolean column per branch."""
+    else `default`. Tags: one boolean column per branch. `measures` are published beside it."""
 
     name: str
     mode: Literal["exclusive", "tags"]
     branches: tuple[Branch, ...]
     default: str | None = None
+    measures: tuple[Measure, ...] = ()
 
 
 @dataclass(frozen=True)
 class Output:
-    """A column of the plan's result beyond the metrics: a dimension's label, its rule, or one tag."""
+    """A column of the plan's result beyond the metrics, and what it is to its dimension.
+
+    | role        | column                  | value                                                     |
+    | ----------- | ----------------------- | --------------------------------------------------------- |
+    | `group`     | `<dimension>`           | the label (exclusive dimensions)                           |
+    | `rule`      | `<dimension>__rule`     | the 1-based position of the branch that matched, or NULL   |
+    | `tag`       | `<dimension>__<i>`      | whether branch i (1-based) matched; `label` is its tag     |
+    | `score`     | a metric (`value_score`) | the score a value tier is cut from (a number)            |
+    | `component` | a metric                | one part of that score; `label` names the part             |
+    | `points`    | a metric (`churn_points`) | the points total a risk level is cut from               |
+    | `signal`    | a metric                | one warning signal's points; `label` names the signal      |
+
+    Measure columns are metrics too, so they also appear in `Plan.metrics`.
+    """
 
     column: str
     dimension: str
-    role: Literal["group", "rule", "tag"]
+    role: Literal["group", "rule", "tag", "score", "points", "signal", "component"]
     label: str | None = None
 
 

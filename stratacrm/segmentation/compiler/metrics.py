@@ -6,32 +6,65 @@ derived_1 = SELECT *, <ratios, changes, differences> FROM base
 derived_2 = SELECT *, <bands over derived_1's values> FROM derived_1
 ```
 Counts and sums of nothing are 0; integers are BIGINT and numbers DOUBLE on every engine.
+
+A layer with metrics relative to the population (bins, scaling, quantile labels: `scoring.py`) reads
+its cut-points either from a one-row `population_<level>` CTE over the layer before it, cross-joined in
+(`population="inline"`: the batch computes them itself), or from bound parameters named after them
+(`population="bound"`: the values of an earlier run, which is how one customer is graded alone).
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
 from sqlglot import exp
 
 from ..catalog import Metric
+from ..scoring import POPULATION_AGGREGATES, SCORE_AGGREGATES
 from ..sources import CUSTOMER_CREATED, CUSTOMER_ID, CUSTOMERS, SOURCES
 from .aggregates import CUSTOMER, CUSTOMER_FILTER, source_subquery, source_table
-from .expressions import days_since, months_since, one, ratio, when
+from .expressions import Resolver, days_since, months_since, one, ratio, when
 from .params import Binder
+from .population import population_select
+from .scores import TYPES, CutReader, score_expression
 
-_TYPES = {"integer": "BIGINT", "number": "DOUBLE"}
+PopulationMode = Literal["inline", "bound"]
 
 
-def metric_layers(metrics: list[Metric], *, binder: Binder) -> list[exp.Select]:
+def layer_name(level: int) -> str:
+    return "base" if level == 0 else f"derived_{level}"
+
+
+def metric_layers(
+    metrics: list[Metric], *, binder: Binder, resolve: Resolver, population: PopulationMode = "inline"
+) -> list[tuple[str, exp.Select]]:
+    """The CTEs computing `metrics` (inputs first), by name, in order; the last one holds them all."""
     depth: dict[str, int] = {}
     for metric in metrics:
         depth[metric.name] = 1 + max((depth[n] for n in metric.inputs), default=-1) if metric.derived else 0
-    layers = [_base([m for m in metrics if depth[m.name] == 0], binder=binder)]
+    layers = [(layer_name(0), _base([m for m in metrics if depth[m.name] == 0], binder=binder))]
+    cut: CutReader = exp.column if population == "inline" else (lambda name: exp.Placeholder(this=name))
     for level in range(1, max(depth.values(), default=0) + 1):
+        at_level = [m for m in metrics if depth[m.name] == level]
         select = exp.select(exp.Star())
-        for metric in (m for m in metrics if depth[m.name] == level):
-            select = select.select(_derived(metric, binder=binder).as_(metric.name), copy=False)
-        layers.append(select.from_("base" if level == 1 else f"derived_{level - 1}", copy=False))
+        for metric in at_level:
+            value = _derived(metric, binder=binder, resolve=resolve, cut=cut)
+            select = select.select(value.as_(metric.name), copy=False)
+        select = select.from_(layer_name(level - 1), copy=False)
+        relative = [m for m in at_level if m.aggregate in POPULATION_AGGREGATES]
+        if relative and population == "inline":
+            name = population_name(level)
+            layers.append((name, population_select(relative, layer=layer_name(level - 1), binder=binder)))
+            select = select.join(name, join_type="CROSS", copy=False)
+        layers.append((layer_name(level), select))
     return layers
+
+
+POPULATION_PREFIX = "population_"
+
+
+def population_name(level: int) -> str:
+    return f"{POPULATION_PREFIX}{level}"
 
 
 def _base(metrics: list[Metric], *, binder: Binder) -> exp.Select:
@@ -82,11 +115,13 @@ def _finish(metric: Metric, raw: exp.Expr, *, binder: Binder) -> exp.Expr:
     else:
         if metric.default is not None:
             raw = exp.Coalesce(this=raw, expressions=[one(metric.default)])
-        value = exp.cast(raw, _TYPES[metric.kind]) if metric.kind in _TYPES else raw
+        value = exp.cast(raw, TYPES[metric.kind]) if metric.kind in TYPES else raw
     return value.as_(metric.name)
 
 
-def _derived(metric: Metric, *, binder: Binder) -> exp.Expr:
+def _derived(metric: Metric, *, binder: Binder, resolve: Resolver, cut: CutReader) -> exp.Expr:
+    if metric.aggregate in SCORE_AGGREGATES:
+        return score_expression(metric, binder=binder, resolve=resolve, cut=cut)
     inputs = [exp.column(name) for name in metric.inputs]
     if metric.aggregate == "ratio":
         return ratio(*inputs)

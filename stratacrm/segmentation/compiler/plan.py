@@ -8,6 +8,12 @@ SELECT customer_id, <metrics>, <dimension CASE>, <tag booleans> FROM derived_n [
 Table names are the sources' names until `render` swaps in the physical ones, so the same plan runs in
 the operational database and over the Parquet snapshot. Customers created after as_of are left out,
 so a past date can be replayed.
+
+A plan with bins, scaling or quantile tiers (`scoring.py`) grades each customer against population
+values. `render` computes them inside the query (`population_<level>` CTEs) unless `population=` gives
+them; `render_population` gives the one-row query that computes them alone. Grading a few customers
+(`customer_ids=`) needs them given — the values recorded by the last batch run — so one customer graded
+alone gets exactly the tier the batch gave it.
 """
 
 from __future__ import annotations
@@ -15,17 +21,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlglot import exp
 
-from ..catalog import Catalog
+from ..catalog import Catalog, Metric
 from ..conditions import Condition, Scalar, keys
 from ..fields import check_condition
+from ..scoring import POPULATION_AGGREGATES
 from ..sources import check_tables
 from .aggregates import CUSTOMER, CUSTOMER_FILTER
 from .dimensions import Dimension, Output, check_dimensions, dimension_columns
 from .expressions import Resolver, condition_expression
-from .metrics import metric_layers
+from .metrics import POPULATION_PREFIX, PopulationMode, metric_layers
 from .params import DIALECTS, SESSION_SETUP, AsOf, Binder, Dialect, driver_value, resolve
 
 
@@ -39,14 +47,24 @@ class Query:
     setup: tuple[str, ...] = ()
 
 
+PopulationValues = Mapping[str, float | int | None]
+
+
 @dataclass(frozen=True)
 class Plan:
-    """A compiled plan; `render` it for an engine, a date and optionally a few customers."""
+    """A compiled plan; `render` it for an engine, a date and optionally a few customers.
+
+    `bound` is the same plan reading its population values from parameters, `population` the plan of
+    the one row computing them, `population_names` their names (empty when the plan needs none).
+    """
 
     select: exp.Select
     values: Mapping[str, Scalar | AsOf]
     metrics: tuple[str, ...]
     outputs: tuple[Output, ...]
+    bound: exp.Select | None = None
+    population: Plan | None = None
+    population_names: tuple[str, ...] = ()
 
     def render(
         self,
@@ -55,12 +73,60 @@ class Plan:
         tables: Mapping[str, str],
         as_of: dt.date,
         customer_ids: Sequence[int] | None = None,
+        population: PopulationValues | None = None,
         pretty: bool = False,
     ) -> Query:
-        """The plan as SQL with its parameters; `customer_ids` restricts every pass to those customers."""
+        """The plan as SQL with its parameters; `customer_ids` restricts every pass to those customers.
+
+        `population` gives the population values (a row of `render_population`); without it a batch
+        computes them itself, and a render for a few customers is refused.
+        """
         if dialect not in DIALECTS:
             raise ValueError(f"unknown dialect {dialect!r} (one of {', '.join(DIALECTS)})")
-        tree = self.select.copy()
+        source, given = self._tree(customer_ids=customer_ids, population=population)
+        return self._render(
+            source, given, dialect=dialect, tables=tables, as_of=as_of, ids=customer_ids, pretty=pretty
+        )
+
+    def render_population(
+        self, *, dialect: Dialect, tables: Mapping[str, str], as_of: dt.date, pretty: bool = False
+    ) -> Query:
+        """The one-row query of the population values, over every customer created by as_of."""
+        if self.population is None:
+            raise ValueError("this plan grades nobody against the population: it has no population values")
+        return self.population.render(dialect=dialect, tables=tables, as_of=as_of, pretty=pretty)
+
+    def _tree(
+        self, *, customer_ids: Sequence[int] | None, population: PopulationValues | None
+    ) -> tuple[exp.Select, dict[str, object]]:
+        if not self.population_names:
+            return self.select, {}
+        if population is None:
+            if customer_ids is not None:
+                raise ValueError(
+                    "grading a few customers needs the population values of a batch run: "
+                    "pass population= (a row of render_population)"
+                )
+            return self.select, {}
+        missing = [name for name in self.population_names if name not in population]
+        if missing:
+            raise ValueError(f"the population values lack {missing[0]!r}")
+        assert self.bound is not None
+        return self.bound, {name: _population_value(population[name]) for name in self.population_names}
+
+    def _render(
+        self,
+        source: exp.Select,
+        given: dict[str, object],
+        *,
+        dialect: Dialect,
+        tables: Mapping[str, str],
+        as_of: dt.date,
+        ids: Sequence[int] | None,
+        pretty: bool,
+    ) -> Query:
+        customer_ids = ids
+        tree = source.copy()
         sources = {t.meta["source"] for t in tree.find_all(exp.Table) if "source" in t.meta}
         check_tables(tables, needed=frozenset(sources))
         for table in tree.find_all(exp.Table):
@@ -78,8 +144,11 @@ class Plan:
                     column = select.meta[CUSTOMER_FILTER].copy()
                     listed: list[exp.Expr] = [exp.Placeholder(this=n) for n in names] or [exp.null()]
                     select.where(exp.In(this=column, expressions=listed), copy=False)
+        used = {placeholder.name for placeholder in tree.find_all(exp.Placeholder)}
+        params = resolve({k: v for k, v in values.items() if k in used}, as_of=as_of, dialect=dialect)
+        params.update({k: driver_value(v, dialect=dialect) for k, v in given.items()})
         sql = tree.sql(dialect=dialect, identify=True, pretty=pretty)
-        return Query(sql, resolve(values, as_of=as_of, dialect=dialect), dialect, SESSION_SETUP[dialect])
+        return Query(sql, params, dialect, SESSION_SETUP[dialect])
 
 
 def render_condition(condition: Condition, *, catalog: Catalog, dialect: Dialect) -> Query:
@@ -106,6 +175,12 @@ def _row(catalog: Catalog) -> Resolver:
     return column
 
 
+def _population_value(value: object) -> object:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | Decimal)):
+        raise TypeError(f"population values are numbers, not {value!r}")
+    return float(value) if isinstance(value, Decimal) else value
+
+
 def _customer_id(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"customer ids are integers, not {value!r}")
@@ -128,12 +203,32 @@ def compile_plan(
     check_dimensions(dimensions, catalog=catalog)
     wanted = list(catalog.metrics) if metrics is None else [catalog.resolve(n).name for n in metrics]
     wanted += [catalog.resolve(key).name for c in conditions for key in sorted(keys(c))]
+    wanted += [catalog.resolve(m.metric).name for d in dimensions for m in d.measures]
     ordered = catalog.ordered(dict.fromkeys(wanted))
     binder = Binder()
-    layers = metric_layers(ordered, binder=binder)
-    last = f"derived_{len(layers) - 1}" if len(layers) > 1 else "base"
-
     column = _row(catalog)
+    select, outputs = _assemble(ordered, "inline", dimensions, where, binder=binder, column=column)
+    relative = [m for m in ordered if m.aggregate in POPULATION_AGGREGATES]
+    if not relative:
+        return Plan(select, dict(binder.values), tuple(m.name for m in ordered), tuple(outputs))
+    bound, _ = _assemble(ordered, "bound", dimensions, where, binder=binder, column=column)
+    names = tuple(name for m in relative for name in m.scoring.cut_names(m.name))  # type: ignore[union-attr]
+    population = _population_plan(catalog, relative)
+    return Plan(
+        select, dict(binder.values), tuple(m.name for m in ordered), tuple(outputs), bound, population, names
+    )
+
+
+def _assemble(
+    ordered: list[Metric],
+    mode: PopulationMode,
+    dimensions: Sequence[Dimension],
+    where: Condition | None,
+    *,
+    binder: Binder,
+    column: Resolver,
+) -> tuple[exp.Select, list[Output]]:
+    layers = metric_layers(ordered, binder=binder, resolve=column, population=mode)
     names = [m.name for m in ordered]
     select = exp.select(CUSTOMER, *names)
     outputs: list[Output] = []
@@ -141,10 +236,26 @@ def compile_plan(
         for expression, output in dimension_columns(dimension, column=column, binder=binder):
             select = select.select(expression.as_(output.column), copy=False)
             outputs.append(output)
-    select = select.from_(last, copy=False)
+        for measure in dimension.measures:
+            metric = column(measure.metric)[0].name
+            outputs.append(Output(metric, dimension.name, measure.role, measure.label))
+    select = select.from_(layers[-1][0], copy=False)
     if where is not None:
         select = select.where(condition_expression(where, resolve=column, binder=binder), copy=False)
-    for i, layer in enumerate(layers):
-        select = select.with_("base" if i == 0 else f"derived_{i}", as_=layer, copy=False)
-    select = select.order_by(CUSTOMER, copy=False)
-    return Plan(select, dict(binder.values), tuple(names), tuple(outputs))
+    for name, layer in layers:
+        select = select.with_(name, as_=layer, copy=False)
+    return select.order_by(CUSTOMER, copy=False), outputs
+
+
+def _population_plan(catalog: Catalog, relative: list[Metric]) -> Plan:
+    """Only the metrics the population values need, and one row of them."""
+    binder = Binder()
+    layers = metric_layers(catalog.ordered(m.name for m in relative), binder=binder, resolve=_row(catalog))
+    populations = [name for name, _ in layers if name.startswith(POPULATION_PREFIX)]
+    last = max(i for i, (name, _) in enumerate(layers) if name in populations)
+    select = exp.select(exp.Star()).from_(populations[0], copy=False)
+    for name in populations[1:]:
+        select = select.join(name, join_type="CROSS", copy=False)
+    for name, layer in layers[: last + 1]:
+        select = select.with_(name, as_=layer, copy=False)
+    return Plan(select, dict(binder.values), (), ())
