@@ -64,6 +64,7 @@ def load(*, directory: Path, database_url: str) -> None:
     for t in report.tables:
         print(f"{t.table:>18} {t.rows:>11,} rows {t.seconds:>7.2f} s {t.rows_per_second:>11,.0f} rows/s")
     print(f"{'checks':>18} {'':>16} {report.validation_seconds:>7.2f} s")
+    print(f"{'commit':>18} {'':>16} {report.commit_seconds:>7.2f} s")
     print(
         f"{connection.vendor}: {report.total_rows:,} rows in {report.seconds:.1f} s"
         f" ({report.rows_per_second:,.0f} rows/s), peak RSS {peak_mib:,.0f} MiB"

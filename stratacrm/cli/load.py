@@ -49,6 +49,7 @@ def load(
     for t in report.tables:
         summary.add_row(t.table, f"{t.rows:,}", f"{t.seconds:.2f}", f"{t.rows_per_second:,.0f}")
     summary.add_row("checks", "", f"{report.validation_seconds:.2f}", "")
+    summary.add_row("commit", "", f"{report.commit_seconds:.2f}", "")
     summary.add_row(
         "total", f"{report.total_rows:,}", f"{report.seconds:.2f}", f"{report.rows_per_second:,.0f}"
     )

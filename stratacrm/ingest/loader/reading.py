@@ -66,7 +66,7 @@ def find_sources(*, directory: Path) -> list[Source]:
 def _column_names(path: Path) -> list[str]:
     if path.suffix == ".parquet":
         return list(pq.ParquetFile(path).schema_arrow.names)
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         return next(csv.reader(handle), [])
 
 

@@ -96,6 +96,7 @@ class LoadReport:
 
     tables: list[TableLoad] = field(default_factory=list)
     validation_seconds: float = 0.0
+    commit_seconds: float = 0.0  # SQLite in WAL mode writes the pages and checkpoints here
     seconds: float = 0.0  # the whole load, validation and commit included
 
     @property
