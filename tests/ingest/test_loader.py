@@ -211,6 +211,17 @@ def test_each_kind_of_bad_value_is_reported_with_its_row_and_column(tmp_path: Pa
 
 
 @loads
+def test_a_missing_required_value_is_one_problem(tmp_path: Path) -> None:
+    rows = dataset()
+    rows["customers"][0]["customer_type"] = None
+    with pytest.raises(LoadError) as caught:
+        load_directory(path=write_dataset(directory=tmp_path, rows=rows))
+    assert [(p.row, p.column, p.reason) for p in caught.value.problems] == [
+        (1, "customer_type", "is required")
+    ]
+
+
+@loads
 def test_missing_and_unknown_columns_are_named(tmp_path: Path) -> None:
     directory = write_dataset(directory=tmp_path, rows=dataset())
     meters = pq.read_table(directory / "meters.parquet")

@@ -75,12 +75,11 @@ class _TableValidator:
         self.problems = problems
         self.rows = 0
         self.constraints: list[ConstraintCheck] = constraint_checks(model=self.target.model)
-        keep = [n for n in source.spec.schema.names if self.target.field(n).unique]
-        keep += ["username"] if source.spec is STAFF else []
-        keep += ["owner"] if source.spec is CUSTOMERS else []
-        keep += [c.source for c in self._columns(Kind.REFERENCE) if c.source not in keep]
-        self.kept: dict[str, list[pa.Array]] = {name: [] for name in keep}
         self.references = {c.source: c.parent for c in self._columns(Kind.REFERENCE)}
+        keep = [n for n in source.spec.schema.names if self.target.field(n).unique]  # ids, usernames, keys
+        keep += ["owner"] if source.spec is CUSTOMERS else []
+        keep += list(self.references)
+        self.kept: dict[str, list[pa.Array]] = {name: [] for name in keep}
 
     def _columns(self, kind: Kind) -> list[Any]:
         if self.source.spec is STAFF:
@@ -147,7 +146,7 @@ class _TableValidator:
         columns = {f: self.target.file_column(f) for f in check.fields}
 
         def column_of(name: str) -> pa.Array | None:
-            column = columns.get(name) or self.target.file_column(name)
+            column = columns.get(name)
             return batch.column(column) if column else None
 
         bad = check.broken(column_of=column_of)
@@ -223,7 +222,7 @@ def _field_problems(*, field: models.Field, values: pa.Array) -> list[tuple[pa.A
             allowed = [str(v) for v, _ in field.choices] + ([""] if field.blank else [])
             found.append(
                 (
-                    pc.invert(pc.is_in(values, value_set=pa.array(allowed))),
+                    _not_in(values, pa.array(allowed)),
                     "is not one of " + ", ".join(repr(v) for v in allowed),
                 )
             )
