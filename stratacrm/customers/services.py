@@ -54,12 +54,17 @@ class VersionConflict(Exception):
 def customers_changed(*, customer_ids: Iterable[int], reason: str) -> int:
     """The one place that says "these customers' data changed" (their profile or any of their events).
 
-    Marks them updated now; live re-grading hooks in here. Returns how many customers were marked.
+    Marks them updated now and re-grades them at once (`segmentation.live`), inside the caller's
+    transaction. Returns how many customers were marked.
     """
+    from stratacrm.segmentation.live import customers_regrade  # segmentation builds on customers
+
     ids = sorted(set(customer_ids))
     if not ids:
         return 0
-    return Customer.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    marked = Customer.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    customers_regrade(customer_ids=ids, reason=reason)  # in the caller's transaction
+    return marked
 
 
 def customer_changed(*, customer_id: int, reason: str) -> int:
@@ -116,6 +121,7 @@ def customer_create(
         obj=customer,
         after=customer_values(customer, fields=PROFILE_FIELDS),
     )
+    customer_changed(customer_id=customer.pk, reason="customer.create")
     return customer
 
 

@@ -85,15 +85,12 @@ def _run(
     plan = plan_for(definition)
     tables = tables or engine_tables(engine)
     population: dict[str, Any] = {}
-    names: tuple[str, ...] = getattr(plan, "population_names", ())
-    if names:
-        query = plan.render_population(dialect=engine, tables=tables, as_of=as_of)  # type: ignore[attr-defined]
-        row = execute(
-            engine=engine, query=query, types=dict.fromkeys(names), snapshot=snapshot, customers_patch=patch
-        )
+    if plan.population_names:
+        query = plan.render_population(dialect=engine, tables=tables, as_of=as_of)
+        types = dict.fromkeys(plan.population_names)
+        row = execute(engine=engine, query=query, types=types, snapshot=snapshot, customers_patch=patch)
         population = row.to_pylist()[0] if row.num_rows else {}
-    given: dict[str, Any] = {"population": population} if population else {}
-    query = plan.render(dialect=engine, tables=tables, as_of=as_of, **given)
+    query = plan.render(dialect=engine, tables=tables, as_of=as_of, population=population or None)
     types = result_types(plan=plan, catalog=definition.catalog)
     results = execute(engine=engine, query=query, types=types, snapshot=snapshot, customers_patch=patch)
     return Computed(results, population)
