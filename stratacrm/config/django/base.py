@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "stratacrm.activity",
     "stratacrm.service",
     "stratacrm.segmentation",
+    "stratacrm.ingest",
     "stratacrm.web",
 ]
 
