@@ -1,0 +1,1 @@
+"""Duplicate customers: found by blocking and fuzzy scoring, reviewed, merged and, when wrong, unmerged."""
