@@ -277,3 +277,19 @@ def test_cli_prints_problems_and_fails(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "tickets.parquet row 2 column kind" in result.output
     assert Customer.objects.count() == 0
+
+
+@loads
+def test_a_load_is_one_audit_entry_and_a_refused_load_none(tmp_path: Path) -> None:
+    from stratacrm.accounts.models import AuditEntry
+
+    directory = write_dataset(directory=tmp_path, rows=dataset(), fmt="parquet")
+    before = AuditEntry.objects.count()
+    report = load_directory(path=directory)
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert AuditEntry.objects.count() == before + 1
+    assert entry is not None and entry.action == "data.load"
+    assert entry.after["rows"]["customers"] == next(t.rows for t in report.tables if t.table == "customers")
+    with pytest.raises(LoadError):
+        load_directory(path=directory)  # the same account numbers again: refused whole
+    assert AuditEntry.objects.count() == before + 1

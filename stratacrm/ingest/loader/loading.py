@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, connection, transaction
 
-from stratacrm.accounts.models import Role
+from stratacrm.accounts.models import Role, User
+from stratacrm.accounts.services.audit import audit_record
 from stratacrm.ingest.tables import STAFF
 
 from .postgres import PostgresWriter
@@ -25,12 +26,18 @@ Writer = SqliteWriter | PostgresWriter
 
 
 def load_directory(
-    *, path: Path, progress: Progress | None = None, batch_rows: int = BATCH_ROWS
+    *,
+    path: Path,
+    progress: Progress | None = None,
+    batch_rows: int = BATCH_ROWS,
+    actor: User | None = None,
 ) -> LoadReport:
     """Load every table file of `path` into the database; raise LoadError and write nothing on any problem.
 
     File-local ids are shifted past the ids already in the database, so loading into a database that
-    holds data cannot collide; unique keys (account, meter and ticket numbers) must still be new.
+    holds data cannot collide; unique keys (account, meter and ticket numbers) must still be new. The
+    load is one entry in the audit trail, written in the same transaction. Grades are not recomputed
+    customer by customer: run `strata grade run` after a load.
     """
     started = time.perf_counter()
     sources = find_sources(directory=path)
@@ -47,6 +54,13 @@ def load_directory(
                 report=report,
                 progress=progress,
                 batch_rows=batch_rows,
+            )
+            audit_record(
+                actor=actor,
+                action="data.load",
+                object_type="ingest.directory",
+                object_id=path.name,
+                after={"rows": {t.table: t.rows for t in report.tables}},
             )
             written = time.perf_counter()
     finally:
