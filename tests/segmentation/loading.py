@@ -69,7 +69,7 @@ def loaded(dialect: str, rows: Rows) -> Iterator[engines.Engine | None]:
     elif dialect == "duckdb":
         duck = duckdb.connect(":memory:")
         duck.execute("SET TimeZone = 'UTC'")
-        for name, table in _arrow(data).items():
+        for name, table in arrow_tables(data).items():
             duck.register(f"{name}_arrow", table)
             duck.execute(f"CREATE TABLE {SNAPSHOT_TABLES[name]} AS SELECT * FROM {name}_arrow")
         yield engines.Engine("duckdb", dict(SNAPSHOT_TABLES), duck)
@@ -124,7 +124,7 @@ def _sqlite(value: object) -> object:
     return value
 
 
-def _arrow(data: Rows) -> dict[str, pa.Table]:
+def arrow_tables(data: Rows) -> dict[str, pa.Table]:
     tables = {}
     for name, table_rows in data.items():
         schema = TABLES_BY_NAME[name].schema

@@ -247,3 +247,9 @@ def test_a_dimension_made_by_a_scheme_cannot_be_declared_by_hand() -> None:
         f"{at(OWNED, 'lifecycle', line=2)}: dimension lifecycle: "
         "lifecycle is made by schemes.lifecycle: write its rules there"
     ]
+
+
+def test_an_empty_file_is_refused_rather_than_retiring_everything() -> None:
+    assert problems("# nothing yet\n") == [
+        "rules.yaml:1:1: the rule file is empty (write `dimensions: []` to retire every rule)"
+    ]

@@ -39,6 +39,7 @@ from .schemes import LIFECYCLE, POINTS, SCORE, SIGNAL_PREFIX, VALUE_TIER, ChurnR
 from .specs import Action, DimensionSpec, MetricSpec, RuleSet
 
 TOP_KEYS = ("metrics", "schemes", "dimensions")
+MAX_TEXT = 1_000_000
 SCHEME_KEYS = ("value_score", "lifecycle", "churn_risk")
 METRIC_KEYS = (
     "name",
@@ -90,7 +91,13 @@ def ruleset_read_file(path: Path) -> RuleSet:
 def ruleset_read(text: str, *, source: str = "<rules>") -> RuleSet:
     """Read and check rule-file text; raises RuleFileError with every problem found."""
     context = Context()
+    if len(text) > MAX_TEXT:
+        context.fail(None, f"a rule file is at most {MAX_TEXT:,} characters")
+        raise RuleFileError(context.problems, source=source)
     root = compose(text, context=context)
+    if root is None and not context.problems:
+        # Loading a file retires whatever it leaves out: an empty one is far likelier a mistake.
+        context.fail(None, "the rule file is empty (write `dimensions: []` to retire every rule)", at=(1, 1))
     ruleset = _read(context, root) if root is not None and not context.problems else RuleSet()
     if context.problems:
         raise RuleFileError(context.problems, source=source)
