@@ -16,7 +16,7 @@ from ninja.openapi.docs import render_template
 
 from stratacrm.accounts.policy import load_policy
 
-from . import audit, customers, events, tokens
+from . import audit, customers, dedupe, events, imports, tokens, webhooks
 from .auth import ACTION_KEY
 from .errors import install_error_handlers
 
@@ -50,6 +50,9 @@ api.add_router("", customers.router)
 api.add_router("", events.router)
 api.add_router("", tokens.router)
 api.add_router("", audit.router)
+api.add_router("", imports.router)
+api.add_router("", dedupe.router)
+api.add_router("", webhooks.router)
 
 
 def declared_endpoints() -> dict[tuple[str, str], str]:

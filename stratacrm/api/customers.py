@@ -5,12 +5,10 @@ Row scope and masking happen in the selectors and services these call; endpoints
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Path, Query, Status
 
 from stratacrm.accounts.services.audit import audit_record
@@ -25,6 +23,7 @@ from stratacrm.customers.selectors import (
     customer_present,
 )
 from stratacrm.customers.services import customer_create, customer_unmask, customer_update
+from stratacrm.ingest.export.writers import FORMATS, csv_lines, xlsx_bytes
 
 from .auth import PolicyRouter, allow, caller
 from .errors import Error
@@ -43,6 +42,7 @@ from .types import MAX_ID
 router = PolicyRouter(tags=["customers"])
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): Error}
 EXPORT_CHUNK = 2000
+XLSX = FORMATS["xlsx"]
 
 
 def _filters(query: CustomerFilterQuery) -> CustomerFilters:
@@ -73,7 +73,12 @@ def customers_list(
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-CSV_RESPONSE = {"200": {"description": "CSV file", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+CSV_RESPONSE = {
+    "200": {
+        "description": "CSV or Excel file",
+        "content": {media: {"schema": {"type": "string"}} for media in ("text/csv", XLSX)},
+    }
+}
 
 
 @router.get(
@@ -82,8 +87,13 @@ CSV_RESPONSE = {"200": {"description": "CSV file", "content": {"text/csv": {"sch
     auth=allow("customer.export"),
     openapi_extra={"responses": CSV_RESPONSE},
 )
-def customers_export(request: HttpRequest, filters: Query[CustomerFilterQuery]) -> Any:
-    """The filtered customer list as CSV, masked exactly as the list shows it; the export is audited.
+def customers_export(
+    request: HttpRequest,
+    filters: Query[CustomerFilterQuery],
+    format: str = Query("csv", pattern="^(csv|xlsx)$"),
+) -> Any:
+    """The filtered customer list as CSV or Excel (`format=xlsx`), masked exactly as the list shows it;
+    text that a spreadsheet would run as a formula is neutralised; the export is audited.
 
     Administrators, marketing managers, account managers (own rows), analysts (de-identified).
     """
@@ -94,24 +104,24 @@ def customers_export(request: HttpRequest, filters: Query[CustomerFilterQuery]) 
         actor=user,
         action="customer.export",
         object_type="customers.customer",
-        after={"filters": filters.dict(), "rows": rows},
+        after={"filters": filters.dict(), "rows": rows, "format": format},
     )
     queryset = customer_filtered(user=user, filters=criteria).select_related("owner").prefetch_related("tags")
 
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([*SUMMARY_FIELDS, "owner", "tags"])
+    def values() -> Iterator[list[Any]]:
         for customer in queryset.order_by("account_number").iterator(chunk_size=EXPORT_CHUNK):
             shown = customer_present(customer, user=user, fields=SUMMARY_FIELDS)
             owner = shown["owner"]["username"] if shown["owner"] else ""
-            writer.writerow([*(shown[f] for f in SUMMARY_FIELDS), owner, "|".join(shown["tags"])])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+            yield [*(shown[f] for f in SUMMARY_FIELDS), owner, "|".join(shown["tags"])]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="customers.csv"'
+    header = [*SUMMARY_FIELDS, "owner", "tags"]
+    if format == "xlsx":
+        response: HttpResponse | StreamingHttpResponse = HttpResponse(
+            xlsx_bytes(header, values(), sheet="customers"), content_type=XLSX
+        )
+    else:
+        response = StreamingHttpResponse(csv_lines(header, values()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="customers.{format}"'
     return response
 
 
