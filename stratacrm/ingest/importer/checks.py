@@ -84,7 +84,7 @@ def check_table(*, converted: Converted, target: ImportTarget, known: Known, pro
         for bad, reason in _field_problems(field=field, values=values):
             if name in converted.failed:
                 bad = pc.and_(pc.fill_null(bad, False), pc.invert(converted.failed[name]))
-            problems.flag(bad=bad, values=_shown(values), column=column, reason=reason, **where)
+            problems.flag(bad=bad, values=values, column=column, reason=reason, **where)
     _constraints(checked, problems)
     _references(checked, known, problems)
     _repeated_keys(checked, problems)
@@ -114,7 +114,7 @@ def _shown(values: pa.Array) -> pa.Array:
 def _constraints(checked: Checked, problems: Problems) -> None:
     for check in constraint_checks(model=checked.target.model):
         bad = check.broken(column_of=lambda name: checked.columns.get(name))
-        if bad is None:
+        if bad is None or not pc.any(pc.fill_null(bad, False)).as_py():
             continue
         named = [f for f in check.fields if f in checked.columns]
         shown = pc.binary_join_element_wise(*[_shown(checked.columns[f]) for f in named], ", ")
