@@ -212,7 +212,7 @@ def compile_plan(
     if not relative:
         return Plan(select, dict(binder.values), tuple(m.name for m in ordered), tuple(outputs))
     bound, _ = _assemble(ordered, "bound", dimensions, where, binder=binder, column=column)
-    names = tuple(name for m in relative for name in m.scoring.cut_names(m.name))  # type: ignore[union-attr]
+    names = tuple(name for m in relative if m.scoring is not None for name in m.scoring.cut_names(m.name))
     population = _population_plan(catalog, relative)
     return Plan(
         select, dict(binder.values), tuple(m.name for m in ordered), tuple(outputs), bound, population, names

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..catalog import DERIVED, Catalog, Metric, define_metric
+from ..catalog import DERIVED, Aggregate, Catalog, Metric, define_metric
 from ..conditions import ConditionError
 from ..fields import NUMERIC_KINDS, Kind
 from .specs import MetricSpec
 
-FORMULAS = ("ratio", "change", "drop", "difference")
+FORMULAS: tuple[Aggregate, ...] = ("ratio", "change", "drop", "difference")
 
 
 def custom_metric(spec: MetricSpec, *, catalog: Catalog) -> Metric:
@@ -35,7 +35,8 @@ def custom_metric(spec: MetricSpec, *, catalog: Catalog) -> Metric:
             description_en=spec.description_en,
             description_zh=spec.description_zh,
         )
-    if spec.formula not in FORMULAS:
+    formula = next((f for f in FORMULAS if f == spec.formula), None)
+    if formula is None:
         raise ConditionError(f"unknown formula {spec.formula!r} (one of {', '.join(FORMULAS)})")
     if len(spec.inputs) != 2:
         raise ConditionError(f"{spec.formula} takes two metrics")
@@ -46,7 +47,7 @@ def custom_metric(spec: MetricSpec, *, catalog: Catalog) -> Metric:
     return Metric(
         spec.name,
         DERIVED,
-        spec.formula,  # type: ignore[arg-type]
+        formula,
         inputs=inputs,
         kind=kind,
         description_en=spec.description_en,

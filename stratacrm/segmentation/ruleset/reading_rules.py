@@ -97,7 +97,7 @@ def read_rules(
             condition = (
                 read_condition(context, fields_of["when"], fields=fields) if "when" in fields_of else None
             )
-            then = _read_then(context, fields_of.get("then"), mode=mode, action=action, values=values)
+            then = _read_then(context, fields_of.get("then"), action=action, values=values)
             priority = context.integer(fields_of.get("priority"), what="priority")
             enabled = context.boolean(fields_of.get("enabled"), what="enabled", default=True)
             if mode == "exclusive":
@@ -110,7 +110,7 @@ def read_rules(
 
 
 def _read_then(
-    context: Context, node: Node | None, *, mode: Mode, action: Action, values: Sequence[str] | None
+    context: Context, node: Node | None, *, action: Action, values: Sequence[str] | None
 ) -> tuple[Action, str] | None:
     if node is None:
         return None
@@ -132,7 +132,7 @@ def _read_then(
         suggestion = f"; did you mean {hint}?" if hint else f" (one of {', '.join(values)})"
         context.fail(value_node, f"unknown {action} {value!r}{suggestion}")
         return None
-    return given, value  # type: ignore[return-value]
+    return action, value
 
 
 def _check_priority(
@@ -175,20 +175,16 @@ def read_dimensions(
             continue
         with context.about(f"dimension {name}"):
             _check_dimension_name(context, fields_of["name"], name, names=names, taken=taken)
-            mode = context.choice(fields_of.get("mode"), MODES)
+            chosen = context.choice(fields_of.get("mode"), MODES)
             label_en, label_zh = context.labels(fields_of.get("labels"))
-        if mode is None or "rules" not in fields_of:
+        if chosen is None or "rules" not in fields_of:
             continue
+        mode: Mode = "exclusive" if chosen == "exclusive" else "tags"
+        action: Action = "group" if mode == "exclusive" else "tag"
         rules = read_rules(
-            context,
-            fields_of["rules"],
-            dimension=name,
-            mode=mode,  # type: ignore[arg-type]
-            action="group" if mode == "exclusive" else "tag",
-            values=None,
-            fields=fields,
+            context, fields_of["rules"], dimension=name, mode=mode, action=action, values=None, fields=fields
         )
-        dimensions.append(DimensionSpec(name, mode, rules, label_en, label_zh, None, position(entry)))  # type: ignore[arg-type]
+        dimensions.append(DimensionSpec(name, mode, rules, label_en, label_zh, None, position(entry)))
     return tuple(dimensions)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
+from typing import Literal
 
 from yaml.nodes import MappingNode, Node
 
@@ -78,7 +79,11 @@ def read_value_score(context: Context, node: Node, *, catalog: Catalog) -> Value
     en, zh = context.labels(entries.get("labels"), default_en="Value tier", default_zh="价值等级")
     if tiers is None or bins is None or None in parts or not parts:
         return None
-    return ValueScore(method, tuple(p for p in parts if p), tiers, normalize, bins, en, zh, position(node))  # type: ignore[arg-type]
+    kept = tuple(p for p in parts if p is not None)
+    if method == "rfm":
+        return ValueScore("rfm", kept, tiers, "bins", bins, en, zh, position(node))
+    scaling: Literal["rank", "minmax"] = "minmax" if normalize == "minmax" else "rank"
+    return ValueScore("weighted", kept, tiers, scaling, bins, en, zh, position(node))
 
 
 def _rfm_part(context: Context, node: Node | None, name: str, *, catalog: Catalog) -> ScorePart | None:
@@ -163,7 +168,8 @@ def read_cuts(
         if any(a <= b for a, b in itertools.pairwise(numbers)) or numbers[-1] != 0:
             context.fail(inner, "thresholds fall from the best label to the last, which is 0")
             return None
-    return Cuts(by, tuple(labels), tuple(numbers))  # type: ignore[arg-type]
+    kind: Literal["quantiles", "thresholds"] = "quantiles" if by == "quantiles" else "thresholds"
+    return Cuts(kind, tuple(labels), tuple(numbers))
 
 
 def _keys(context: Context, node: Node) -> list[str]:
