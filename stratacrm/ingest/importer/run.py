@@ -32,6 +32,8 @@ from .writing import Ids, plan_counts, write_table
 
 Progress = Callable[..., None]
 ORDER = list(TARGETS)
+# Customers per customers_changed call: its `id IN (…)` must stay within SQLite's bound values (250,000).
+CHANGED_CHUNK = 50_000
 
 
 @dataclass
@@ -121,7 +123,9 @@ def import_file(
             after={"file": file_name, "profile": profile.name, "tables": report.tables, "rows": report.rows},
         )
         hook = time.perf_counter()
-        customers_changed(customer_ids=touched, reason="import")
+        ordered = sorted(touched)
+        for start in range(0, len(ordered), CHANGED_CHUNK):
+            customers_changed(customer_ids=ordered[start : start + CHANGED_CHUNK], reason="import")
         report.changed_seconds = time.perf_counter() - hook
     report.seconds = time.perf_counter() - started
     return report
