@@ -5,19 +5,16 @@ Row scope and masking happen in the selectors and services these call; endpoints
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Path, Query, Status
 
-from stratacrm.accounts.services.audit import audit_record
 from stratacrm.activity.selectors import customer_360
+from stratacrm.customers.exports import EXPORT_HEADER, customer_export
 from stratacrm.customers.selectors import (
     PROFILE_FIELDS,
-    SUMMARY_FIELDS,
     CustomerFilters,
-    customer_count,
     customer_filtered,
     customer_list,
     customer_present,
@@ -41,7 +38,6 @@ from .types import MAX_ID
 
 router = PolicyRouter(tags=["customers"])
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): Error}
-EXPORT_CHUNK = 2000
 XLSX = FORMATS["xlsx"]
 
 
@@ -98,29 +94,15 @@ def customers_export(
     Administrators, marketing managers, account managers (own rows), analysts (de-identified).
     """
     user = caller(request)
-    criteria = _filters(filters)
-    rows = customer_count(user=user, filters=criteria)
-    audit_record(
-        actor=user,
-        action="customer.export",
-        object_type="customers.customer",
-        after={"filters": filters.dict(), "rows": rows, "format": format},
-    )
-    queryset = customer_filtered(user=user, filters=criteria).select_related("owner").prefetch_related("tags")
-
-    def values() -> Iterator[list[Any]]:
-        for customer in queryset.order_by("account_number").iterator(chunk_size=EXPORT_CHUNK):
-            shown = customer_present(customer, user=user, fields=SUMMARY_FIELDS)
-            owner = shown["owner"]["username"] if shown["owner"] else ""
-            yield [*(shown[f] for f in SUMMARY_FIELDS), owner, "|".join(shown["tags"])]
-
-    header = [*SUMMARY_FIELDS, "owner", "tags"]
+    queryset = customer_filtered(user=user, filters=_filters(filters))
+    values = customer_export(user=user, queryset=queryset, filters=filters.dict(), format=format)
+    header = list(EXPORT_HEADER)
     if format == "xlsx":
         response: HttpResponse | StreamingHttpResponse = HttpResponse(
-            xlsx_bytes(header, values(), sheet="customers"), content_type=XLSX
+            xlsx_bytes(header, values, sheet="customers"), content_type=XLSX
         )
     else:
-        response = StreamingHttpResponse(csv_lines(header, values()), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_lines(header, values), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="customers.{format}"'
     return response
 
