@@ -288,7 +288,7 @@ def test_a_load_is_one_audit_entry_and_a_refused_load_none(tmp_path: Path) -> No
     report = load_directory(path=directory)
     entry = AuditEntry.objects.order_by("-seq").first()
     assert AuditEntry.objects.count() == before + 1
-    assert entry is not None and entry.action == "data.load"
+    assert entry is not None and entry.action == "data.load" and entry.after is not None
     assert entry.after["rows"]["customers"] == next(t.rows for t in report.tables if t.table == "customers")
     with pytest.raises(LoadError):
         load_directory(path=directory)  # the same account numbers again: refused whole
