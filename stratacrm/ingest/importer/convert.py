@@ -295,4 +295,3 @@ def _clean_special(
     if regions:
         columns.update(cleaning.regions_clean(regions, report=report))
     return columns
-
