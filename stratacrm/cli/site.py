@@ -76,6 +76,7 @@ def demo(
         console.print(f"Demo data already loaded ({existing:,} customers); keeping it.")
     else:
         _demo_data_load(customers=customers, seed=seed, directory=settings.VAR_DIR / "demo-data")
+    _demo_grading_setup(rules=settings.BASE_DIR / "examples" / "rules" / "utility.yaml")
     credentials = _demo_users_setup()
     credentials_file = settings.VAR_DIR / "demo-credentials.txt"
     credentials_file.write_text("".join(f"{c.username}\t{c.role}\t{c.password}\n" for c in credentials))
@@ -103,6 +104,26 @@ def _demo_data_load(*, customers: int, seed: int, directory: Path) -> None:
     with bar("Loading into the database", total=None) as advance:
         report = load_directory(path=directory, progress=advance)
     console.print(f"Loaded {report.total_rows:,} rows in {report.seconds:.1f} s.")
+
+
+def _demo_grading_setup(*, rules: Path) -> None:
+    """Load the utility rule set when none is stored, then grade every customer once."""
+    from stratacrm.segmentation.ruleset.reading import ruleset_read_file
+    from stratacrm.segmentation.runs import grading_run
+    from stratacrm.segmentation.selectors import ruleset_is_empty
+    from stratacrm.segmentation.services import rule_set_load
+
+    from .progress import bar
+
+    if ruleset_is_empty():
+        rule_set_load(document=ruleset_read_file(rules), user=None)
+        console.print(f"Loaded the rule set {rules.name}.")
+    with bar("Grading every customer", total=None) as advance:
+        run = grading_run(progress=advance)
+    console.print(
+        f"Graded {run.customers_graded:,} customers as of {run.as_of}: "
+        f"{run.changed_total:,} assignments changed in {run.duration_seconds or 0:.1f} s."
+    )
 
 
 def _demo_end_month(today: dt.date) -> dt.date:
