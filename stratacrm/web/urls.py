@@ -1,9 +1,43 @@
+"""The web UI's URLs; each view's action is in docs/security.md's pages table."""
+
 from django.urls import path
 
-from . import views
+from .views import audit, customer, customers, dashboard, rules, runs
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("favicon.ico", views.favicon, name="favicon"),
+    path("", dashboard.home, name="home"),
+    path("dashboard/<slug:panel>/", dashboard.dashboard_panel, name="dashboard_panel"),
+    path("favicon.ico", dashboard.favicon, name="favicon"),
+    path("customers/", customers.customer_list, name="customer_list"),
+    path("customers/export.csv", customers.customer_list_export, {"fmt": "csv"}, name="customer_export_csv"),
+    path(
+        "customers/export.xlsx", customers.customer_list_export, {"fmt": "xlsx"}, name="customer_export_xlsx"
+    ),
+    path("saved-views/", customers.saved_view_create, name="saved_view_create"),
+    path("saved-views/<int:view_id>/delete/", customers.saved_view_remove, name="saved_view_delete"),
+    path("customers/<str:account_number>/", customer.customer_detail, name="customer_detail"),
+    path("customers/<str:account_number>/unmask/", customer.customer_contact_unmask, name="customer_unmask"),
+    path(
+        "customers/<str:account_number>/interactions/",
+        customer.customer_interaction_log,
+        name="customer_interaction",
+    ),
+    path(
+        "customers/<str:account_number>/complaints/",
+        customer.customer_complaint_open,
+        name="customer_complaint",
+    ),
+    path("rules/", rules.rule_list, name="rule_list"),
+    path("rules/check/", rules.rule_check, name="rule_check"),
+    path("rules/previews/<int:preview_id>/", rules.rule_preview_show, name="rule_preview"),
+    path("rules/previews/<int:preview_id>/publish/", rules.rule_publish, name="rule_publish"),
+    path("rules/<slug:dimension>/new/", rules.rule_new, name="rule_new"),
+    path("rules/<slug:dimension>/preview/", rules.rule_preview_create, name="rule_preview_create"),
+    path("rules/<slug:dimension>/edit/<path:name>", rules.rule_edit, name="rule_edit"),
+    path("rules/<slug:dimension>/versions/<path:name>", rules.rule_history, name="rule_history"),
+    path("runs/", runs.run_list, name="run_list"),
+    path("runs/start/", runs.run_start, name="run_start"),
+    path("runs/progress/", runs.run_progress_show, name="run_progress"),
+    path("audit/", audit.audit_list, name="audit_list"),
 ]

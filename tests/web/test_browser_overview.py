@@ -23,10 +23,12 @@ def test_sign_in_see_overview_and_switch_language(live_server):
         screenshot(page, "login-zh")
         page.get_by_role("button", name="登录").click()
         page.wait_for_selector("text=客户概览")
+        page.wait_for_load_state("networkidle")  # the chart library is large; let it arrive
         assert "商业" in page.content()
         screenshot(page, "overview-zh")
         page.get_by_label("语言").select_option("en")
         page.wait_for_selector("text=Customer overview")
+        page.wait_for_load_state("networkidle")
         assert "Commercial" in page.content()
         screenshot(page, "overview-en")
         page.keyboard.press("Tab")  # keyboard navigation reaches the header links

@@ -1,0 +1,70 @@
+"""What the web pages keep for their users: saved customer-list views and rule previews."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SavedView(models.Model):
+    """A customer-list query a user named to come back to: filters, sort, as a query string."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("query string"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_view_name_unique"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="saved_view_name_not_blank",
+                violation_error_message=_("A saved view needs a name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PreviewStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class RulePreview(models.Model):
+    """A rule as edited in the builder, evaluated against every customer without publishing it.
+
+    The evaluation runs in the background; `result` holds the migration matrix and examples. Publishing
+    takes the rule from here, so what goes live is exactly what was previewed, and only while the rules
+    in force are still those the preview compared against (`base_key`).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE)
+    dimension = models.CharField(_("dimension"), max_length=64)
+    rule_name = models.CharField(_("rule"), max_length=100)
+    rule = models.JSONField(_("rule definition"))
+    base_key = models.TextField(_("versions previewed against"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=PreviewStatus.choices, default=PreviewStatus.RUNNING
+    )
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rule preview")
+        verbose_name_plural = _("rule previews")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}/{self.rule_name} ({self.status})"
