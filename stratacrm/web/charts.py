@@ -59,6 +59,9 @@ def layout(title: str, **extra: Any) -> dict[str, Any]:
         "hoverlabel": {"font": {"family": FONT}},
     }
     base.update(extra)
+    for axis in ("xaxis", "yaxis", "yaxis2"):
+        if axis in base:
+            base[axis] = {"automargin": True, **base[axis]}
     return base
 
 

@@ -21,6 +21,7 @@ from stratacrm.segmentation.fields import Field, check_condition
 from stratacrm.segmentation.ruleset import DimensionSpec, RuleSet, RuleSpec
 from stratacrm.segmentation.text import parse
 
+from .labels import value_label
 from .selectors.rules import Editor
 
 _UNKNOWN = re.compile(r"unknown name '([a-z0-9_]+)'")
@@ -86,7 +87,7 @@ class RuleForm(forms.Form):
         if rule is not None:
             self.fields["name"].disabled = True  # a new name is a new rule: add one instead
         if editor.values is not None:
-            choices = [(v, v) for v in editor.values]
+            choices = [(v, value_label(v)) for v in editor.values]
             self.fields["value"] = forms.ChoiceField(label=_("Gives"), choices=choices)
         else:
             self.fields["value"].widget.attrs["list"] = "rule-values"

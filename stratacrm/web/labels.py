@@ -11,42 +11,42 @@ and of the seed rules are translated here; any other value is shown as written, 
 from __future__ import annotations
 
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 VALUE_LABELS: dict[str, Promise] = {
     # lifecycle stages
-    "prospect": _("Prospect"),
-    "new": _("New"),
-    "growing": _("Growing"),
-    "mature": _("Mature"),
-    "at_risk": _("At risk"),
-    "churned": _("Churned"),
-    "won_back": _("Won back"),
+    "prospect": pgettext_lazy("grade value", "Prospect"),
+    "new": pgettext_lazy("grade value", "New"),
+    "growing": pgettext_lazy("grade value", "Growing"),
+    "mature": pgettext_lazy("grade value", "Mature"),
+    "at_risk": pgettext_lazy("grade value", "At risk"),
+    "churned": pgettext_lazy("grade value", "Churned"),
+    "won_back": pgettext_lazy("grade value", "Won back"),
     # churn risk levels
-    "high": _("High"),
-    "medium": _("Medium"),
-    "low": _("Low"),
+    "high": pgettext_lazy("grade value", "High"),
+    "medium": pgettext_lazy("grade value", "Medium"),
+    "low": pgettext_lazy("grade value", "Low"),
     # customer classes of the utility template
-    "large_industry": _("Large industry"),
-    "industry": _("Industry"),
-    "large_commerce": _("Large commerce"),
-    "commerce": _("Commerce"),
-    "public_institution": _("Public institution"),
-    "agriculture": _("Agriculture"),
-    "household_no_consumption": _("Household without consumption"),
-    "household_high": _("High-use household"),
-    "household_medium": _("Medium-use household"),
-    "household_low": _("Low-use household"),
+    "large_industry": pgettext_lazy("grade value", "Large industry"),
+    "industry": pgettext_lazy("grade value", "Industry"),
+    "large_commerce": pgettext_lazy("grade value", "Large commerce"),
+    "commerce": pgettext_lazy("grade value", "Commerce"),
+    "public_institution": pgettext_lazy("grade value", "Public institution"),
+    "agriculture": pgettext_lazy("grade value", "Agriculture"),
+    "household_no_consumption": pgettext_lazy("grade value", "Household without consumption"),
+    "household_high": pgettext_lazy("grade value", "High-use household"),
+    "household_medium": pgettext_lazy("grade value", "Medium-use household"),
+    "household_low": pgettext_lazy("grade value", "Low-use household"),
     # service flags of the utility template
-    "important_user": _("Important user"),
-    "late_payer": _("Late payer"),
-    "repeat_complainer": _("Repeat complainer"),
-    "digital_first": _("Digital first"),
-    "credit_c": _("Credit grade C"),
+    "important_user": pgettext_lazy("grade value", "Important user"),
+    "late_payer": pgettext_lazy("grade value", "Late payer"),
+    "repeat_complainer": pgettext_lazy("grade value", "Repeat complainer"),
+    "digital_first": pgettext_lazy("grade value", "Digital first"),
+    "credit_c": pgettext_lazy("grade value", "Credit grade C"),
     # the seed rules
-    "high_value": _("High value"),
-    "active": _("Active"),
+    "high_value": pgettext_lazy("grade value", "High value"),
+    "active": pgettext_lazy("grade value", "Active"),
 }
 DIMENSION_LABELS: dict[str, Promise] = {
     "value_tier": _("Value tier"),

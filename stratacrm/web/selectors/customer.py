@@ -72,7 +72,7 @@ def customer_view(*, user: User, account_number: str, grades: Grades) -> Custome
         profile=customer_present(customer, user=user, fields=PROFILE_FIELDS),
         masked=masked_fields(user=user),
         meters=[
-            {f: getattr(m, f) for f in METER_FIELDS}
+            _with_labels(m, {f: getattr(m, f) for f in METER_FIELDS})
             for m in UtilityAccount.objects.filter(customer=customer).order_by("meter_number")
         ],
         cards=grade_cards(customer=customer, grades=grades),

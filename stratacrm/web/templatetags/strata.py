@@ -39,6 +39,8 @@ def num(value: Any, places: int = 0) -> str:
         number = Decimal(str(value))
     except ArithmeticError:
         return str(value)
+    if number == number.to_integral_value() and isinstance(value, float):
+        return f"{number:,.0f}"  # a whole number computed as a float (a count, months) reads as one
     return f"{number:,.{int(places)}f}"
 
 

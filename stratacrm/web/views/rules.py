@@ -16,6 +16,7 @@ from stratacrm.segmentation.text import to_text
 
 from ..access import page, signed_in
 from ..drafts import RuleForm, condition_fix, condition_message, condition_read
+from ..labels import dimension_label
 from ..models import RulePreview
 from ..selectors.grades import grades_in_force
 from ..selectors.previews import preview_matrices, preview_rule_text
@@ -56,6 +57,9 @@ def _builder(request: HttpRequest, editor: Editor, form: RuleForm) -> HttpRespon
         "form": form,
         "catalog": field_catalog(definition=editor.definition),
         "words": builder_words(),
+        "dimension_label": dimension_label(
+            editor.dimension.name, label_en=editor.dimension.label_en, label_zh=editor.dimension.label_zh
+        ),
         "tree": editor.rule.condition.to_json() if editor.rule else None,
         "text": to_text(editor.rule.condition) if editor.rule else "",
     }
