@@ -13,11 +13,7 @@ from rich.table import Table
 from .app import app, fail, setup_django
 from .progress import bar
 
-try:  # the rules group lives in rules.py; preview joins it
-    from .rules import rules_app
-except ImportError:  # pragma: no cover - only while rules.py is absent
-    rules_app = typer.Typer(help="Rule files.", no_args_is_help=True)
-    app.add_typer(rules_app, name="rules")
+from .rules import rules_app  # `strata rules …` lives in rules.py; preview joins it
 
 grade_app = typer.Typer(help="Grade customers: batch runs and explanations.", no_args_is_help=True)
 export_app = typer.Typer(help="Export data as files.", no_args_is_help=True)

@@ -24,6 +24,7 @@ from .arrow import ColumnTypes, conform
 
 MASTER = "local[2]"
 SHUFFLE_PARTITIONS = 4
+DRIVER_MEMORY = "2g"
 _LOG4J = """\
 rootLogger.level = error
 rootLogger.appenderRef.stderr.ref = console
@@ -32,6 +33,8 @@ appender.console.name = console
 appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = error
 """
 _lock = threading.Lock()
 _session: Any = None
@@ -44,11 +47,15 @@ def session() -> Any:
         if _session is None:
             from pyspark.sql import SparkSession
 
-            # Spark puts SPARK_CONF_DIR on the driver's class path, where log4j2 finds its settings.
-            conf_dir = Path(tempfile.gettempdir()) / "strata-spark-conf"
-            conf_dir.mkdir(exist_ok=True)
-            (conf_dir / "log4j2.properties").write_text(_LOG4J)
-            os.environ.setdefault("SPARK_CONF_DIR", str(conf_dir))
+            # The driver JVM starts with these options: a quiet log configuration and enough heap
+            # for the results of a million customers.
+            log_config = Path(tempfile.gettempdir()) / "strata-spark-log4j2.properties"
+            log_config.write_text(_LOG4J)
+            os.environ.setdefault(
+                "PYSPARK_SUBMIT_ARGS",
+                f"--driver-memory {DRIVER_MEMORY} "
+                f'--driver-java-options "-Dlog4j2.configurationFile=file:{log_config}" pyspark-shell',
+            )
             _session = (
                 SparkSession.builder.master(MASTER)
                 .appName("strata-grading")
@@ -88,3 +95,12 @@ def execute(
     for statement in query.setup:
         spark.sql(statement)
     return conform(spark.sql(query.sql, args=query.params).toArrow(), types)
+
+
+def stop() -> None:
+    """Stop the process's session (the next use starts a new one)."""
+    global _session
+    with _lock:
+        if _session is not None:
+            _session.stop()
+            _session = None
