@@ -12,7 +12,6 @@ from rich.table import Table
 
 from .app import app, fail, setup_django
 from .progress import bar
-
 from .rules import rules_app  # `strata rules …` lives in rules.py; preview joins it
 
 grade_app = typer.Typer(help="Grade customers: batch runs and explanations.", no_args_is_help=True)
