@@ -147,8 +147,17 @@ class Plan:
         used = {placeholder.name for placeholder in tree.find_all(exp.Placeholder)}
         params = resolve({k: v for k, v in values.items() if k in used}, as_of=as_of, dialect=dialect)
         params.update({k: driver_value(v, dialect=dialect) for k, v in given.items()})
+        if dialect in MATERIALIZED_LAYERS:
+            for cte in tree.find_all(exp.CTE):
+                cte.set("materialized", True)
         sql = tree.sql(dialect=dialect, identify=True, pretty=pretty)
         return Query(sql, params, dialect, SESSION_SETUP[dialect])
+
+
+# Layers are computed once each. Left to themselves, SQLite and PostgreSQL inline a layer read only
+# once, copying its expressions into every place the next layer names them: with a 100-bin score the
+# query grew about twentyfold in run time at 20,000 customers.
+MATERIALIZED_LAYERS = frozenset({"sqlite", "postgres"})
 
 
 def render_condition(condition: Condition, *, catalog: Catalog, dialect: Dialect) -> Query:
