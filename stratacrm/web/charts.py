@@ -47,6 +47,14 @@ def list_url(**filters: Any) -> str:
     return reverse("web:customer_list") + (f"?{query}" if query else "")
 
 
+def count_axis(title: str, values: Sequence[int]) -> dict[str, Any]:
+    """An axis of whole numbers from 0; small counts get one tick per unit (never 0, 0.5 shown as 0, 1)."""
+    axis: dict[str, Any] = {"title": {"text": title}, "tickformat": ",d", "rangemode": "tozero"}
+    if max(values, default=0) < 8:
+        axis.update(dtick=1, range=[0, max(max(values, default=0), 1) * 1.1])
+    return axis
+
+
 def layout(title: str, **extra: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
@@ -77,7 +85,7 @@ def bars(
         "customdata": [list_url(**{param: c.value}) for c in counts],
         "name": axis,
     }
-    customers = {"title": {"text": _("Customers")}, "tickformat": ",d"}
+    customers = count_axis(_("Customers"), values)
     if len(counts) > 6:
         trace.update(orientation="h", x=values, y=labels, hovertemplate="%{y}: %{x:,}<extra></extra>")
         extra = {"xaxis": customers, "yaxis": {"autorange": "reversed", "automargin": True}}
@@ -134,7 +142,7 @@ def trend(series: Trend, *, title: str, label_of: Any) -> Figure:
         }
         for i, (level, counts) in enumerate(levels)
     ]
-    axis = {"title": {"text": _("Customers")}, "tickformat": ",d", "rangemode": "tozero"}
+    axis = count_axis(_("Customers"), [n for counts in series.series.values() for n in counts])
     runs = {"title": {"text": _("Grading run (as of)")}, "type": "category"}
     return {"data": data, "layout": layout(title, yaxis=axis, xaxis=runs)}
 
@@ -188,7 +196,7 @@ def service(months: Sequence[ServiceMonth], *, title: str) -> Figure:
     }
     extra = {
         "xaxis": {"type": "date", "tickformat": "%Y-%m"},
-        "yaxis": {"title": {"text": _("Complaints")}, "tickformat": ",d", "rangemode": "tozero"},
+        "yaxis": count_axis(_("Complaints"), [m.complaints for m in months]),
         "yaxis2": {
             "title": {"text": "CSAT"},
             "overlaying": "y",

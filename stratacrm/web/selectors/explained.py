@@ -23,6 +23,7 @@ from stratacrm.segmentation.runs.definition import Definition
 from ..labels import value_label
 from .grades import Grades
 
+SCHEME_KINDS = frozenset({"value_score", "lifecycle", "churn_risk"})  # `<scheme>:<label>` branches
 MEASURE_LABELS = {
     "value_score": _("Value score"),
     "recency": _("Recency"),
@@ -54,6 +55,7 @@ class Reason:
     value_label: str
     condition: str
     checks: tuple[Check, ...]
+    by_scheme: bool = False  # a tier or level cut by a grade scheme, not a rule of the file
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,8 @@ def _card(explained: DimensionExplanation, grades: Grades, definition: Definitio
 
 def _reason(rule: RuleExplanation, label_of: Any, definition: Definition) -> Reason:
     checks = tuple(_check(c, definition) for c in rule.checks)
-    return Reason(rule.name, rule.version, label_of(rule.value), rule.condition, checks)
+    by_scheme = rule.name.partition(":")[0] in SCHEME_KINDS and ":" in rule.name
+    return Reason(rule.name, rule.version, label_of(rule.value), rule.condition, checks, by_scheme)
 
 
 def _check(check: LeafCheck, definition: Definition) -> Check:
