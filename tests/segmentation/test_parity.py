@@ -16,7 +16,7 @@ import pytest
 
 from stratacrm.ingest.loader import load_directory
 from stratacrm.segmentation.definitions import GradingDefinition, definition_from_file
-from stratacrm.segmentation.engines import engine_default
+from stratacrm.segmentation.engines import EngineName, engine_default
 from stratacrm.segmentation.runs import today
 from stratacrm.segmentation.runs.compute import Computed, compute, plan_for
 from stratacrm.segmentation.runs.staging import stage
@@ -89,7 +89,11 @@ def test_every_engine_grades_the_generated_utility_alike(
     snapshot_take(out=snapshot)
     utility = definition_from_file(RULES)
     rules = grading.definition()
-    for definition, engines in ((utility, ("duckdb",)), (rules, ("duckdb", "spark"))):
+    cases: tuple[tuple[Any, tuple[EngineName, ...]], ...] = (
+        (utility, ("duckdb",)),
+        (rules, ("duckdb", "spark")),
+    )
+    for definition, engines in cases:
         reference = compute(
             definition=definition, engine=engine_default(), as_of=grading.AS_OF, today=today()
         )
