@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.db import connections
 from playwright.sync_api import ConsoleMessage, Page, Request, Response, sync_playwright
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
@@ -65,6 +66,9 @@ def browser_page(*, locale: str = "zh-CN") -> Iterator[tuple[Page, BrowserProble
             yield page, problems
         finally:
             browser.close()
+            # Inside Playwright's event loop Django keeps other connections than the test's own: close
+            # them, or PostgreSQL refuses to drop the test database at the end.
+            connections.close_all()
 
 
 def screenshot(page: Page, name: str) -> Path:
