@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 300
+OVERVIEW = ("", *(f"dashboard/{p}/" for p in ("migration", "trend", "consumption", "service")))
 HTMX: dict[str, str] = {"HX-Request": "true", "HX-Target": "customer-results"}
 
 
@@ -40,6 +41,7 @@ def build(directory: Path, *, customers: int, seed: int) -> None:
     from stratacrm.segmentation.services import rule_set_load
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # as `strata serve` does
     if Customer.objects.exists():
         print(f"reusing {Customer.objects.count():,} customers in {directory}")
         return
@@ -78,7 +80,7 @@ def report(name: str, times: list[float]) -> bool:
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     ok = p95 <= TARGET_MS
     print(
-        f"{name:<44} median {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  {'ok' if ok else 'SLOW'}"
+        f"{name:<62} median {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  {'ok' if ok else 'SLOW'}"
     )
     return ok
 
@@ -122,6 +124,14 @@ def pages(repeat: int) -> bool:
             ok &= report(f"{who}: {name}", timed(client, url, repeat, headers))
         customer = busy if user is marketing else owned
         ok &= report(f"{who}: 360 view", timed(client, f"/en/customers/{customer.account_number}/", repeat))
+        for panel in (
+            "",
+            "dashboard/migration/",
+            "dashboard/trend/",
+            "dashboard/consumption/",
+            "dashboard/service/",
+        ):
+            report(f"{who}: overview {panel or 'page'} (no target)", timed(client, f"/en/{panel}", repeat))
     return ok
 
 

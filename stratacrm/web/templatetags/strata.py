@@ -84,3 +84,9 @@ def label_in(dimension: Any, value: str) -> str:
 def customer_type(value: str) -> str:
     """A customer type's name in the user's language."""
     return str(dict(CustomerType.choices).get(value, value))
+
+
+@register.filter
+def as_json(value: Any) -> str:
+    """A stored JSON value as compact JSON text (Chinese kept readable)."""
+    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(", ", ": "))

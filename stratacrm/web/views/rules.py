@@ -21,6 +21,7 @@ from ..models import RulePreview
 from ..selectors.grades import grades_in_force
 from ..selectors.previews import preview_matrices, preview_rule_text
 from ..selectors.rules import Editor, builder_words, field_catalog, rule_editor, rule_groups, rule_versions
+from ..selectors.schemes import scheme_cards
 from ..services.grading import PublishRefused, rule_preview_publish, rule_preview_start
 
 
@@ -35,8 +36,8 @@ def _editor(dimension: str, name: str | None) -> Editor:
 def rule_list(request: HttpRequest) -> HttpResponse:
     """The rules in force by dimension, with priority, what each gives, its condition and version.
     Every role (`rule.view`); rules hold no customer data, so nothing is masked."""
-    grades = grades_in_force()
-    return render(request, "web/rules/list.html", {"section": "rules", "groups": rule_groups(grades=grades)})
+    context = {"section": "rules", "groups": rule_groups(grades=grades_in_force()), "schemes": scheme_cards()}
+    return render(request, "web/rules/list.html", context)
 
 
 @page("rule.view")
