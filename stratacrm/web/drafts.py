@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -29,7 +30,7 @@ MODES = [("builder", _("Visual builder")), ("text", _("Text"))]
 MAX_JSON = 200_000
 
 
-def condition_read(*, mode: str, text: str, tree: str, fields: dict[str, Field] | Any) -> Condition:
+def condition_read(*, mode: str, text: str, tree: str, fields: Mapping[str, Field]) -> Condition:
     """The checked, normalized condition from text (`mode="text"`) or from the builder's JSON tree."""
     if mode == "text":
         return parse(text, fields=fields)

@@ -114,3 +114,48 @@ def test_a_preview_is_refused_once_the_rules_moved_on(signed_in, utility_committ
 def test_only_publishers_publish(signed_in, utility):
     for role in (Role.ACCOUNT_MANAGER, Role.ANALYST, Role.AUDITOR):
         assert signed_in(role).post("/en/rules/previews/1/publish/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_rule_is_previewed_and_published_as_version_1(signed_in, utility_committed):
+    client = signed_in(Role.ADMINISTRATOR)
+    assert "New rule" in client.get("/en/rules/service_flags/new/").content.decode()
+    data = {
+        "dimension": "service_flags",
+        "original": "",
+        "name": "big consumer",
+        "value": "big_consumer",
+        "enabled": "on",
+        "mode": "builder",
+        "condition_json": json.dumps({"key": "kwh_12m", "operator": ">", "value": 20000}),
+    }
+    assert client.post("/en/rules/service_flags/preview/", data).status_code == 200
+    assert background_wait(120)
+    found = RulePreview.objects.get(rule_name="big consumer")
+    assert found.status == PreviewStatus.READY, found.error
+    client.post(f"/en/rules/previews/{found.pk}/publish/")
+    assert background_wait(120)
+    rule = Rule.objects.get(name="big consumer")
+    assert (rule.version, rule.is_current, rule.value, rule.condition_text) == (
+        1,
+        True,
+        "big_consumer",
+        "kwh_12m > 20000",
+    )
+
+
+@pytest.mark.django_db
+def test_a_rule_of_an_exclusive_dimension_needs_its_own_priority(signed_in, utility):
+    data = {
+        "dimension": "customer_class",
+        "original": "",
+        "name": "small industry",
+        "value": "small_industry",
+        "priority": "90",
+        "enabled": "on",
+        "mode": "text",
+        "condition_text": "customer_type = 'industrial'",
+    }
+    page = signed_in(Role.MARKETING_MANAGER).post("/en/rules/customer_class/preview/", data).content.decode()
+    assert "already has priority 90" in page and "industry" in page
+    assert not RulePreview.objects.exists()
