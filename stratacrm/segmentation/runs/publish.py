@@ -64,8 +64,8 @@ def publish(
     leaves alone customers re-graded live since `fresh_since` (their rows are newer than the run's).
     """
     store = Store()
-    if write and store.postgres:
-        # Live re-grades wait for the publish to commit (they write digests first, so no deadlock).
+    if write and store.postgres and customer_ids is None:
+        # Live re-grades wait for a batch publish to commit (they write digests first: no deadlock).
         store._execute(f"LOCK TABLE {DIGESTS} IN EXCLUSIVE MODE", [])
     if customer_ids is None:
         candidates, digests = _batch_candidates(store, staged, fresh_since, attribution)
