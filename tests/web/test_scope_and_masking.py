@@ -30,7 +30,8 @@ def test_account_manager_cannot_open_another_managers_customer(signed_in):
     own, other = person(owner=manager), person(owner=factories.user(role=Role.ACCOUNT_MANAGER))
     client = signed_in(user=manager)
     assert client.get(f"/en/customers/{own.account_number}/").status_code == 200
-    assert client.get(f"/en/customers/{other.account_number}/").status_code == 404
+    missing = client.get(f"/en/customers/{other.account_number}/")
+    assert missing.status_code == 404 and "no such customer among those you may see" in missing.content.decode()
     assert client.post(f"/en/customers/{other.account_number}/unmask/").status_code == 404
     logged = client.post(f"/en/customers/{other.account_number}/complaints/", {"complaint-subject": "x"})
     assert logged.status_code == 404
@@ -134,7 +135,9 @@ def test_dashboard_counts_only_the_account_managers_customers(signed_in):
 @pytest.mark.parametrize("role", list(Role))
 def test_audit_trail_page_is_for_auditors_and_administrators(signed_in, role):
     allowed = role in (Role.AUDITOR, Role.ADMINISTRATOR)
-    assert signed_in(role).get("/en/audit/").status_code == (200 if allowed else 403)
+    response = signed_in(role).get("/en/audit/")
+    assert response.status_code == (200 if allowed else 403)
+    assert ("Your role may not open this page" in response.content.decode()) != allowed
 
 
 @pytest.mark.parametrize("role", list(Role))

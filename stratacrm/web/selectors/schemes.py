@@ -14,6 +14,7 @@ from stratacrm.segmentation.selectors import scheme_list
 from stratacrm.segmentation.text import to_text
 
 from ..labels import value_label
+from .explained import MEASURE_LABELS
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,11 @@ def _card(kind: str, version: int, label: str, data: dict[str, Any], chinese: bo
         return SchemeCard(kind, version, label, stages, [], "", value_label(data.get("default", "")))
     if kind == "value_score":
         parts = [
-            (p["name"], p["metric"] + (" ↓" if p.get("lower_is_better") else ""), f"× {p['weight']:g}")
+            (
+                str(MEASURE_LABELS.get(p["name"], p["name"])),
+                p["metric"] + (" ↓" if p.get("lower_is_better") else ""),
+                f"× {p['weight']:g}",
+            )
             for p in data.get("parts", [])
         ]
         cuts = Cuts.from_definition(data["tiers"])

@@ -28,12 +28,13 @@ def may(context: template.Context, action: str) -> bool:
 
 @register.filter
 def num(value: Any, places: int = 0) -> str:
-    """A number with thousands separators (1,234,567 or 1,234.57 with `num:2`); blank stays blank."""
+    """A number with thousands separators: 1,234,567, or 1,234.57 with `num:2` (whole numbers, counted or
+    computed, keep no decimals); blank stays blank, text stays text."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, int) and not places:
+    if isinstance(value, int):
         return f"{value:,}"
     try:
         number = Decimal(str(value))
