@@ -31,7 +31,8 @@ def test_account_manager_cannot_open_another_managers_customer(signed_in):
     client = signed_in(user=manager)
     assert client.get(f"/en/customers/{own.account_number}/").status_code == 200
     missing = client.get(f"/en/customers/{other.account_number}/")
-    assert missing.status_code == 404 and "no such customer among those you may see" in missing.content.decode()
+    assert missing.status_code == 404
+    assert "no such customer among those you may see" in missing.content.decode()
     assert client.post(f"/en/customers/{other.account_number}/unmask/").status_code == 404
     logged = client.post(f"/en/customers/{other.account_number}/complaints/", {"complaint-subject": "x"})
     assert logged.status_code == 404
