@@ -39,11 +39,17 @@ class Checked:
     columns: dict[str, pa.Array]
     rows: pa.Array
     sources: dict[str, str]
+    row_key: tuple[str, ...] = ()  # the profile's key for a table without one of its own
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """The fields that identify a row: the table's natural key, or the profile's; () for none."""
+        return self.target.key or self.row_key
 
     def key_text(self) -> pa.Array:
-        """The natural key of each row as one text ("acct|2024-03-01"); for a table without one, every
+        """The identity of each row as one text ("acct|2024-03-01"); for a table without one, every
         mapped value joined (its content, which the content hash is taken of)."""
-        names = self.target.key or tuple(sorted(n for n in self.sources if n in self.columns))
+        names = self.identity or tuple(sorted(n for n in self.sources if n in self.columns))
         parts = [_shown(self.columns[name]) for name in names]
         parts = [pc.fill_null(p, "") for p in parts]
         return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, KEY_SEPARATOR)
@@ -54,6 +60,7 @@ class Checked:
             {k: pc.filter(v, keep) for k, v in self.columns.items()},
             pc.filter(self.rows, keep),
             self.sources,
+            self.row_key,
         )
 
 
@@ -67,8 +74,17 @@ class Known:
     usernames: set[str]
 
 
-def check_table(*, converted: Converted, target: ImportTarget, known: Known, problems: Problems) -> Checked:
-    """Fill defaults, run every check, and return the table (bad rows still in it: the caller decides)."""
+def check_table(
+    *,
+    converted: Converted,
+    target: ImportTarget,
+    known: Known,
+    problems: Problems,
+    row_key: tuple[str, ...] = (),
+) -> Checked:
+    """Fill defaults, run every check, and return the table (bad rows still in it: the caller decides).
+
+    `row_key` is the profile's key of a table without one of its own (see `Checked.identity`)."""
     n = len(converted.rows)
     columns = dict(converted.columns)
     for name, field in target.model_fields.items():
@@ -76,7 +92,7 @@ def check_table(*, converted: Converted, target: ImportTarget, known: Known, pro
             columns[name] = _default(field, n)
     if target.name == "customers":
         columns["updated_at"] = pa.array([timezone.now()] * n, TS) if n else pa.array([], TS)
-    checked = Checked(target, columns, converted.rows, converted.sources)
+    checked = Checked(target, columns, converted.rows, converted.sources, row_key)
     where = {"rows": converted.rows, "table": target.name}
     for name, field in target.model_fields.items():
         values = columns[name]
@@ -160,7 +176,7 @@ def _repeated_keys(checked: Checked, problems: Problems) -> None:
     counts = pc.value_counts(keys.drop_null())
     repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
     if len(repeated):
-        names = " + ".join(checked.sources.get(k, k) for k in checked.target.key) or "(the whole row)"
+        names = " + ".join(checked.sources.get(k, k) for k in checked.identity) or "(the whole row)"
         problems.flag(
             bad=pc.is_in(keys, value_set=repeated),
             rows=checked.rows,

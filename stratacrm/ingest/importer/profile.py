@@ -19,6 +19,10 @@ Strata value, applied to the trimmed text before conversion), `default` (for bla
 (date formats, strptime style) and `blank: skip_row` (a blank cell skips the row for that table,
 silently). Anything unknown is refused with the path to it, so a typo cannot be ignored.
 
+A table without a key of its own (payments, transactions, interactions, surveys) may name the fields that
+identify a row, `key: [customer, paid_on]`: a row with the same key updates the row imported before
+(audited), where without one a changed row is a new row (rows are then known by a hash of their content).
+
 >>> p = profile_parse({"name": "x", "tables": [{"target": "bills", "fields": {
 ...     "customer": {"column": "acct"}, "period": {"column": "month", "format": "%Y-%m"},
 ...     "amount": {"column": "amt"}, "issued_on": {"column": "month", "format": "%Y-%m"},
@@ -78,6 +82,7 @@ class FieldMap:
 class TableMap:
     target: ImportTarget
     fields: tuple[FieldMap, ...]
+    key: tuple[str, ...] = ()  # the fields identifying a row of a table without a key of its own
 
     def get(self, name: str) -> FieldMap | None:
         return next((f for f in self.fields if f.field == name), None)
@@ -186,7 +191,7 @@ def _source(data: Any) -> Source:
 def _table(data: Any, where: str, reference: dt.date | None) -> TableMap:
     if not isinstance(data, dict):
         raise ProfileError(f"{where}: a mapping with target and fields")
-    _only(data, {"target", "fields"}, where)
+    _only(data, {"target", "fields", "key"}, where)
     name = str(data.get("target") or "")
     target = TARGETS.get(name)
     if target is None:
@@ -207,7 +212,23 @@ def _table(data: Any, where: str, reference: dt.date | None) -> TableMap:
     missing = [f for f in target.required if f not in fields]
     if missing:
         raise ProfileError(f"{where}.fields: {target.name} needs {', '.join(missing)}")
-    return TableMap(target=target, fields=tuple(parsed))
+    return TableMap(target=target, fields=tuple(parsed), key=_row_key(data.get("key"), target, fields, where))
+
+
+def _row_key(data: Any, target: ImportTarget, fields: dict[str, Any], where: str) -> tuple[str, ...]:
+    if data is None or data == []:
+        return ()
+    if target.key:
+        raise ProfileError(f"{where}.key: {target.name} rows are matched by {' + '.join(target.key)} already")
+    names = [data] if isinstance(data, str) else data
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ProfileError(f"{where}.key: a list of the table's field names")
+    for name in names:
+        if name not in fields:
+            raise ProfileError(f"{where}.key: {name!r} is not a field this table maps")
+    if len(set(names)) != len(names):
+        raise ProfileError(f"{where}.key: each field may appear once")
+    return tuple(names)
 
 
 def _field(name: str, spec: Any, where: str, reference: dt.date | None) -> FieldMap:

@@ -156,7 +156,9 @@ def _checked(
     known = known_references(tables=converted)
     checked = []
     for table, table_map in zip(converted, tables, strict=True):
-        result = check_table(converted=table, target=table_map.target, known=known, problems=problems)
+        result = check_table(
+            converted=table, target=table_map.target, known=known, problems=problems, row_key=table_map.key
+        )
         if on_error == "skip" and problems:
             result = result.filter(rows_mask(result.rows, problems.bad_rows()))
         known_add(known, result)

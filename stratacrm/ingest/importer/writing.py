@@ -1,10 +1,12 @@
 """Writing checked tables: new rows in bulk, changed rows updated and audited, unchanged rows left alone.
 
 Rows are matched to the database by natural key (account number; (customer, month) for bills; meter and
-month for consumption; meter and ticket numbers) or, for events without one, by the content hash kept
-in `ImportedRow`. New customers go in with the bulk loader's writers (multi-row INSERTs on SQLite, COPY
-on PostgreSQL); other new rows with `bulk_create`. Only the fields the profile maps are compared and
-updated, so a file that holds a few columns never blanks the others.
+month for consumption; meter and ticket numbers) or, for events without one, by a hash kept in
+`ImportedRow`: of the fields the profile names as the table's `key` (a changed row is then updated), or
+else of the row's whole content (a changed row is then a new row). New customers go in with the bulk
+loader's writers (multi-row INSERTs on SQLite, COPY on PostgreSQL); other new rows with `bulk_create`.
+Only the fields the profile maps are compared and updated, so a file that holds a few columns never
+blanks the others.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from stratacrm.ingest.tables import CUSTOMERS
 from .checks import KEY_SEPARATOR, LOOKUP_CHUNK, Checked
 
 BATCH = 2000
+ROW_KEY_PREFIX = "\x00row-key\x00"  # a profile's key hashed apart from content (no cell holds NUL)
 WHOLE_TABLE = 50_000  # more keys than this: read the table's keys once rather than in chunks
 
 
@@ -90,7 +93,8 @@ def _keys(checked: Checked) -> list[str]:
     keys = checked.key_text().to_pylist()
     if checked.target.key:
         return keys
-    return [hashlib.sha256(k.encode()).hexdigest() for k in keys]
+    prefix = ROW_KEY_PREFIX if checked.row_key else ""
+    return [hashlib.sha256(f"{prefix}{k}".encode()).hexdigest() for k in keys]
 
 
 def _rows(checked: Checked) -> list[tuple[Any, ...]]:
@@ -104,7 +108,7 @@ def _rows(checked: Checked) -> list[tuple[Any, ...]]:
 
 def _compared(checked: Checked) -> list[str]:
     """The mapped fields compared with the database (references and keys excluded)."""
-    return [n for n in checked.sources if n in checked.target.model_fields and n not in checked.target.key]
+    return [n for n in checked.sources if n in checked.target.model_fields and n not in checked.identity]
 
 
 def _existing(checked: Checked) -> dict[str, tuple[int, dict[str, Any]]]:
@@ -118,8 +122,8 @@ def _existing(checked: Checked) -> dict[str, tuple[int, dict[str, Any]]]:
                 target=target.name, content_hash__in=chunk
             ).values_list("content_hash", "object_id"):
                 found[content_hash] = (object_id, {})
-        alive = set(_ids_alive(target.model, [i for i, _ in found.values()]))
-        return {k: v for k, v in found.items() if v[0] in alive}
+        current = _current(checked, [i for i, _ in found.values()])
+        return {k: (i, current[i]) for k, (i, _) in found.items() if i in current}
     names = _compared(checked)
     model = target.model
     lookups: tuple[str, ...]
@@ -154,12 +158,16 @@ def _key_text(value: Any) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def _ids_alive(model: type[models.Model], ids: list[int]) -> list[int]:
-    return [
-        i
+def _current(checked: Checked, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """id -> current values of the compared fields, for the rows of `ids` still in the database (none
+    compared for content-hashed rows: their content is their identity)."""
+    names = _compared(checked) if checked.row_key else []
+    manager = checked.target.model._default_manager
+    return {
+        row[0]: dict(zip(names, row[1:], strict=True))
         for chunk in _chunks(ids)
-        for i in model._default_manager.filter(pk__in=chunk).values_list("pk", flat=True)
-    ]
+        for row in manager.filter(pk__in=chunk).values_list("pk", *names)
+    }
 
 
 def _chunks(values: list[Any]) -> list[list[Any]]:
@@ -285,7 +293,7 @@ def _update(
 ) -> None:
     """Update each row whose mapped values differ; one audit entry per row with before and after."""
     target = checked.target
-    if not target.key:
+    if not checked.identity:
         result.unchanged += len(checked.rows)
         return
     if "owner" in checked.columns:

@@ -105,9 +105,11 @@ class ImportJob(models.Model):
 
 
 class ImportedRow(models.Model):
-    """The content hash of an imported event that has no natural key (payments, interactions, …).
+    """The hash of an imported event that has no natural key (payments, interactions, …): of the fields
+    its profile names as the table's key, or else of its whole content.
 
-    Re-importing a row with the same content finds its hash here and writes nothing.
+    Re-importing the row finds its hash here: with a key, changed values update the row; by content, the
+    same row writes nothing.
     """
 
     target = models.CharField(_("target"), max_length=32)
