@@ -125,3 +125,23 @@ def profile_show(name: str) -> None:
     except ImportProfile.DoesNotExist:
         raise fail(f"no saved profile {name!r}") from None
     typer.echo(yaml.safe_dump(saved.definition, allow_unicode=True, sort_keys=False))
+
+
+@app.command("import-purge")
+def import_purge(
+    days: Annotated[
+        int | None,
+        typer.Option("--days", min=0, help="Keep files this many days (default: STRATA_IMPORT_KEEP_DAYS)."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would go; delete nothing.")] = False,
+) -> None:
+    """Delete uploaded import files (and their problem files) older than the retention period."""
+    setup_django()
+    from stratacrm.ingest.importer.retention import import_files_purge
+
+    report = import_files_purge(days=days, dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    typer.echo(
+        f"{verb} {len(report.folders)} upload folder(s), {report.bytes:,} bytes, of {len(report.jobs)} "
+        f"job(s) created before {report.cutoff:%Y-%m-%d %H:%M}"
+    )

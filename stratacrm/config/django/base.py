@@ -168,3 +168,5 @@ STRATA_CSP_RELAXED = (
 # (DuckDB over a snapshot when the database is SQLite, where it is several times faster; else the database).
 STRATA_WEB_GRADING_ENGINE = os.environ.get("STRATA_WEB_GRADING_ENGINE", "auto")
 STRATA_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Days uploaded import files (and their problem files) are kept before `strata import-purge` deletes them.
+STRATA_IMPORT_KEEP_DAYS = int(os.environ.get("STRATA_IMPORT_KEEP_DAYS", "30"))

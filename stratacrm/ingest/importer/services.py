@@ -87,7 +87,8 @@ def file_digest(path: Path) -> str:
 
 def import_job_create(*, actor: User | None, file_name: str, path: Path, keep: bool = True) -> ImportJob:
     """Record a file to import. With `keep` the file is copied under imports_dir() (uploads: the
-    temporary upload goes away); without, the job refers to the file where it is (the CLI)."""
+    temporary upload goes away; audited as `import.upload`); without, the job refers to the file where
+    it is (the CLI)."""
     _require(actor, "import.run")
     name = SAFE_NAME.sub("_", Path(file_name).name)[:200] or "upload"
     stored = path
@@ -96,7 +97,7 @@ def import_job_create(*, actor: User | None, file_name: str, path: Path, keep: b
         folder.mkdir(parents=True, exist_ok=True)
         stored = folder / name
         shutil.copyfile(path, stored)
-    return ImportJob.objects.create(
+    job = ImportJob.objects.create(
         created_by=actor,
         created_at=timezone.now(),
         file_name=name,
@@ -104,6 +105,14 @@ def import_job_create(*, actor: User | None, file_name: str, path: Path, keep: b
         file_size=stored.stat().st_size,
         file_sha256=file_digest(stored),
     )
+    if keep:
+        audit_record(
+            actor=actor,
+            action="import.upload",
+            obj=job,
+            after={"file": name, "size": job.file_size, "sha256": job.file_sha256},
+        )
+    return job
 
 
 def import_job_map(
