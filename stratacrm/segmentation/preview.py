@@ -1,7 +1,8 @@
 """Preview a rule file before it goes live: who would move from which group to which, with examples.
 
 The file's definition is computed on an engine and diffed against the published assignments exactly
-as a run would publish it, inside a transaction that is always rolled back: nothing is written.
+as a run would publish it, inside a read transaction that is always rolled back: nothing is written, and
+writers (events, live re-grades) are not held up while it computes (`runs/reading.py`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
 from django.utils import timezone
 
 from stratacrm.customers.models import Customer
@@ -21,6 +21,7 @@ from .runs.batch import today
 from .runs.compute import compute, plan_for
 from .runs.definition import Definition
 from .runs.publish import Attribution, publish
+from .runs.reading import read_transaction
 from .runs.staging import stage
 
 SAMPLES = 5
@@ -58,7 +59,7 @@ def rules_preview(
     chosen = engine_check(engine) if engine else engine_default()
     as_of = as_of or today()
     preview = Preview(as_of, chosen)
-    with transaction.atomic():
+    with read_transaction():
         computed = compute(definition=definition, engine=chosen, as_of=as_of, today=today())
         staged = stage(results=computed.results, definition=definition, plan=plan_for(definition))
         outcome = publish(
@@ -67,7 +68,6 @@ def rules_preview(
             attribution=Attribution(as_of=as_of, now=timezone.now()),
             write=False,
         )
-        transaction.set_rollback(True)
     preview.customers = computed.results.num_rows
     examples: dict[Move, list[int]] = defaultdict(list)
     changes = outcome.changes.to_pylist() if outcome.changes is not None else []
