@@ -135,7 +135,9 @@ class Catalog:
         """The metric a name or alias stands for."""
         canonical = self._names.get(name)
         if canonical is None:
-            raise ConditionError(f"unknown name {name!r}", suggestion=nearest(name, self._names))
+            raise ConditionError.of(
+                "unknown_name", "unknown name {name!r}", None, nearest(name, self._names), name=name
+            )
         return self.metrics[canonical]
 
     def nullable(self, name: str) -> bool:

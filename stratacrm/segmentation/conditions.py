@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeAlias, get_args
 
@@ -64,10 +64,15 @@ class ConditionError(ValueError):
     """A condition that cannot be accepted, with where it went wrong and what was probably meant.
 
     `position` is a 0-based character offset into the condition text; `path` locates a node of a JSON
-    tree (child indexes from the root); `suggestion` is the nearest known name or value.
+    tree (child indexes from the root); `suggestion` is the nearest known name or value. `message` is
+    English (the command line's language); `code` names the message and `params` holds the values it
+    names, so that a user interface can say the same in its user's language.
 
-    >>> str(ConditionError("unknown name 'amont_12m'", position=0, suggestion="amount_12m"))
+    >>> error = ConditionError.of("unknown_name", "unknown name {name!r}", 0, "amount_12m", name="amont_12m")
+    >>> str(error)
     "unknown name 'amont_12m'; did you mean amount_12m? (at position 0)"
+    >>> error.code, error.params
+    ('unknown_name', {'name': 'amont_12m'})
     """
 
     def __init__(
@@ -77,12 +82,30 @@ class ConditionError(ValueError):
         suggestion: str | None = None,
         *,
         path: tuple[int, ...] | None = None,
+        code: str = "",
+        params: Mapping[str, object] | None = None,
     ) -> None:
         self.message = message
         self.position = position
         self.suggestion = suggestion
         self.path = path
+        self.code = code
+        self.params: dict[str, object] = dict(params or {})
         super().__init__(str(self))
+
+    @classmethod
+    def of(
+        cls,
+        code: str,
+        template: str,
+        position: int | None = None,
+        suggestion: str | None = None,
+        *,
+        path: tuple[int, ...] | None = None,
+        **params: object,
+    ) -> ConditionError:
+        """The error `code` whose English message is `template` filled with `params` (`str.format`)."""
+        return cls(template.format(**params), position, suggestion, path=path, code=code, params=params)
 
     def __str__(self) -> str:
         text = self.message
@@ -101,14 +124,19 @@ class ConditionError(ValueError):
             self.position if self.position is not None else position,
             self.suggestion,
             path=self.path if self.path is not None else path,
+            code=self.code,
+            params=self.params,
         )
 
 
 def _check_scalar(value: object, *, what: str) -> Scalar:
     if isinstance(value, float) and not math.isfinite(value):
-        raise ConditionError(f"{what} must be a finite number, not {value}")
+        raise ConditionError(
+            f"{what} must be a finite number, not {value}", code="not_finite", params={"value": value}
+        )
     if not isinstance(value, str | int | float):  # bool is an int
-        raise ConditionError(f"{what} must be text, a number or true/false, not {type(value).__name__}")
+        kind = type(value).__name__
+        raise ConditionError(f"{what} must be text, a number or true/false, not {kind}", code="bad_value")
     return value
 
 
@@ -123,31 +151,41 @@ class Leaf:
 
     def __post_init__(self) -> None:
         if not isinstance(self.key, str) or not KEY_PATTERN.fullmatch(self.key):
-            raise ConditionError(f"{self.key!r} is not a valid name (lower-case letters, digits, _)")
+            raise ConditionError.of(
+                "invalid_name", "{name!r} is not a valid name (lower-case letters, digits, _)", name=self.key
+            )
         if self.operator not in OPERATORS:
-            raise ConditionError(f"unknown operator {self.operator!r}; use one of {', '.join(OPERATORS)}")
+            allowed = ", ".join(OPERATORS)
+            raise ConditionError.of(
+                "unknown_operator",
+                "unknown operator {operator!r}; use one of {allowed}",
+                operator=self.operator,
+                allowed=allowed,
+            )
         if not isinstance(self.negated, bool):
-            raise ConditionError("negated must be true or false")
+            raise ConditionError("negated must be true or false", code="negated_boolean")
         object.__setattr__(self, "value", self._checked_value())
 
     def _checked_value(self) -> Value:
         op, value = self.operator, self.value
         if op in VALUELESS:
             if value is not None:
-                raise ConditionError(f"{op} takes no value")
+                raise ConditionError.of("no_value", "{operator} takes no value", operator=op)
             return None
         if op in LIST_OPERATORS or op == "between":
             if not isinstance(value, list | tuple):
-                raise ConditionError(f"{op} needs a list of values")
+                raise ConditionError.of("needs_list", "{operator} needs a list of values", operator=op)
             items = tuple(_check_scalar(v, what=f"a value of {op}") for v in value)
             if op == "between" and len(items) != 2:
-                raise ConditionError("between needs two values: [low, high]")
+                raise ConditionError("between needs two values: [low, high]", code="between_two")
             if not items or len(items) > MAX_LIST_VALUES:
-                raise ConditionError(f"{op} needs 1 to {MAX_LIST_VALUES} values")
+                raise ConditionError.of(
+                    "list_size", "{operator} needs 1 to {most} values", operator=op, most=MAX_LIST_VALUES
+                )
             return items
         scalar = _check_scalar(value, what=f"the value of {op}")
         if op in TEXT_OPERATORS and (not isinstance(scalar, str) or not scalar):
-            raise ConditionError(f"{op} needs non-empty text")
+            raise ConditionError.of("needs_text", "{operator} needs non-empty text", operator=op)
         return scalar
 
     def to_json(self) -> dict[str, Any]:
@@ -165,14 +203,14 @@ class Group:
 
     def __post_init__(self) -> None:
         if self.op not in ("AND", "OR"):
-            raise ConditionError(f"a group is AND or OR, not {self.op!r}")
+            raise ConditionError.of("group_op", "a group is AND or OR, not {op!r}", op=self.op)
         children = tuple(self.children) if isinstance(self.children, list | tuple) else None
         if not children:
-            raise ConditionError("a group needs at least one condition")
+            raise ConditionError("a group needs at least one condition", code="group_empty")
         if not all(isinstance(child, Leaf | Group) for child in children):
-            raise ConditionError("a group holds only groups and leaves")
+            raise ConditionError("a group holds only groups and leaves", code="group_children")
         if not isinstance(self.negated, bool):
-            raise ConditionError("negated must be true or false")
+            raise ConditionError("negated must be true or false", code="negated_boolean")
         object.__setattr__(self, "children", children)
 
     def to_json(self) -> dict[str, Any]:
@@ -193,9 +231,9 @@ def from_json(data: object, *, _path: tuple[int, ...] = ()) -> Condition:
     stratacrm.segmentation.conditions.ConditionError: a group needs at least one condition
     """
     if len(_path) > MAX_DEPTH:
-        raise ConditionError(f"conditions nest at most {MAX_DEPTH} deep", path=_path)
+        raise ConditionError.of("too_deep", "conditions nest at most {most} deep", path=_path, most=MAX_DEPTH)
     if not isinstance(data, dict):
-        raise ConditionError("a condition is a JSON object", path=_path)
+        raise ConditionError("a condition is a JSON object", path=_path, code="not_an_object")
     try:
         if "key" in data:
             _only(data, {"key", "operator", "value", "negated"})
@@ -204,7 +242,7 @@ def from_json(data: object, *, _path: tuple[int, ...] = ()) -> Condition:
         _only(data, {"op", "children", "negated"})
         children = data.get("children")
         if not isinstance(children, list):
-            raise ConditionError("a group needs a list of children")
+            raise ConditionError("a group needs a list of children", code="children_list")
         parsed = tuple(from_json(child, _path=(*_path, i)) for i, child in enumerate(children))
         return Group(data.get("op"), parsed, data.get("negated", False))  # type: ignore[arg-type]
     except ConditionError as error:
@@ -214,7 +252,12 @@ def from_json(data: object, *, _path: tuple[int, ...] = ()) -> Condition:
 def _only(data: dict[str, object], allowed: set[str]) -> None:
     extra = sorted(set(data) - allowed)
     if extra:
-        raise ConditionError(f"unexpected field {extra[0]!r}; a condition has {', '.join(sorted(allowed))}")
+        raise ConditionError.of(
+            "unexpected_field",
+            "unexpected field {field!r}; a condition has {allowed}",
+            field=extra[0],
+            allowed=", ".join(sorted(allowed)),
+        )
 
 
 def negate(tree: Condition) -> Condition:

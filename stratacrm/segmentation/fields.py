@@ -62,7 +62,7 @@ def nearest(name: str, candidates: Iterable[str]) -> str | None:
 
 
 def unknown_name(name: str, *, fields: Mapping[str, Field]) -> ConditionError:
-    return ConditionError(f"unknown name {name!r}", suggestion=nearest(name, fields))
+    return ConditionError.of("unknown_name", "unknown name {name!r}", None, nearest(name, fields), name=name)
 
 
 def check_leaf(leaf: Leaf, *, fields: Mapping[str, Field]) -> None:
@@ -74,7 +74,14 @@ def check_leaf(leaf: Leaf, *, fields: Mapping[str, Field]) -> None:
     if leaf.operator not in allowed:
         raise ConditionError(
             f"{leaf.key} is {_KIND_WORDS[field.kind]}: {leaf.operator} does not apply "
-            f"(use {', '.join(sorted(allowed))})"
+            f"(use {', '.join(sorted(allowed))})",
+            code="operator_not_for_kind",
+            params={
+                "name": leaf.key,
+                "kind": field.kind,
+                "operator": leaf.operator,
+                "allowed": ", ".join(sorted(allowed)),
+            },
         )
     if leaf.operator in VALUELESS:
         return
@@ -84,14 +91,16 @@ def check_leaf(leaf: Leaf, *, fields: Mapping[str, Field]) -> None:
     if field.choices and (leaf.operator in LIST_OPERATORS or leaf.operator in ("=", "!=")):
         for value in values:
             if value not in field.choices:
-                raise ConditionError(
-                    f"{leaf.key} has no value {value!r}",
-                    suggestion=_quoted(nearest(str(value), field.choices)),
+                suggestion = _quoted(nearest(str(value), field.choices))
+                template = "{name} has no value {value!r}"
+                raise ConditionError.of(
+                    "no_such_value", template, None, suggestion, name=leaf.key, value=value
                 )
     if leaf.operator == "between":
         low, high = values
         if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-            raise ConditionError(f"between needs the low value first: {high!r} before {low!r}")
+            template = "between needs the low value first: {high!r} before {low!r}"
+            raise ConditionError.of("between_order", template, low=low, high=high)
 
 
 def _quoted(value: str | None) -> str | None:
@@ -106,7 +115,11 @@ def _check_value(field: Field, value: Scalar) -> None:
     else:
         ok = isinstance(value, bool)
     if not ok:
-        raise ConditionError(f"{field.name} is {_KIND_WORDS[field.kind]}: {value!r} is not")
+        raise ConditionError(
+            f"{field.name} is {_KIND_WORDS[field.kind]}: {value!r} is not",
+            code="value_not_of_kind",
+            params={"name": field.name, "kind": field.kind, "value": value},
+        )
 
 
 def check_condition(tree: Condition, *, fields: Mapping[str, Field]) -> None:

@@ -59,9 +59,11 @@ _TEXT_FUNCTIONS: dict[type[exp.Expr], Operator] = {
 def parse(text: str, *, fields: Mapping[str, Field]) -> Condition:
     """Parse condition text into a normalized, checked tree; errors carry a character position."""
     if len(text) > MAX_TEXT_LENGTH:
-        raise ConditionError(f"a condition is at most {MAX_TEXT_LENGTH} characters")
+        raise ConditionError.of(
+            "text_too_long", "a condition is at most {most} characters", most=MAX_TEXT_LENGTH
+        )
     if not text.strip():
-        raise ConditionError("the condition is empty", 0)
+        raise ConditionError("the condition is empty", 0, code="empty")
     _check_tokens(text)
     try:
         node = sqlglot.parse_one(text)
@@ -75,12 +77,13 @@ def _check_tokens(text: str) -> None:
         tokens = Tokenizer().tokenize(text)
     except TokenError:
         quote = text.rfind("'")
-        raise ConditionError("cannot read the condition: is a quote not closed?", max(quote, 0)) from None
+        message = "cannot read the condition: is a quote not closed?"
+        raise ConditionError(message, max(quote, 0), code="open_quote") from None
     for token in tokens:
         if token.token_type == TokenType.SEMICOLON:
-            raise ConditionError("one condition only: ';' is not allowed", token.start)
+            raise ConditionError("one condition only: ';' is not allowed", token.start, code="semicolon")
         if token.comments:
-            raise ConditionError("comments are not allowed in a condition", token.start)
+            raise ConditionError("comments are not allowed in a condition", token.start, code="comment")
 
 
 def _parse_error(text: str, error: ParseError) -> ConditionError:
@@ -93,8 +96,12 @@ def _parse_error(text: str, error: ParseError) -> ConditionError:
         for row in text.splitlines(keepends=True):
             starts.append(starts[-1] + len(row))
         position = max(starts[min(line, len(starts)) - 1] + col - max(len(highlight), 1), 0)
-    near = f" near {highlight.strip()!r}" if highlight.strip() else ""
-    return ConditionError(f"cannot parse the condition{near}: is something missing or misplaced?", position)
+    if not highlight.strip():
+        return ConditionError(
+            "cannot parse the condition: is something missing or misplaced?", position, code="parse"
+        )
+    template = "cannot parse the condition near {near!r}: is something missing or misplaced?"
+    return ConditionError.of("parse_near", template, position, near=highlight.strip())
 
 
 def _position(node: exp.Expr) -> int | None:
@@ -110,7 +117,8 @@ class _Reader:
 
     def condition(self, node: exp.Expr, *, depth: int) -> Condition:
         if depth > MAX_DEPTH:
-            raise ConditionError(f"conditions nest at most {MAX_DEPTH} deep", _position(node))
+            template = "conditions nest at most {most} deep"
+            raise ConditionError.of("too_deep", template, _position(node), most=MAX_DEPTH)
         if isinstance(node, exp.Paren):
             return self.condition(node.this, depth=depth + 1)
         if isinstance(node, exp.And | exp.Or):
@@ -131,7 +139,7 @@ class _Reader:
             return self.comparison(node, _COMPARISONS[type(node)])
         if isinstance(node, exp.In):
             if node.args.get("query") or node.args.get("unnest") or node.args.get("field"):
-                raise ConditionError("subqueries are not allowed", _position(node))
+                raise ConditionError("subqueries are not allowed", _position(node), code="subquery")
             values = tuple(self.value(v) for v in node.expressions)
             return Leaf(self.name(node.this), "in", values)
         if isinstance(node, exp.Between):
@@ -139,7 +147,8 @@ class _Reader:
             return Leaf(self.name(node.this), "between", (low, high))
         if isinstance(node, exp.Is):
             if not isinstance(node.expression, exp.Null):
-                raise ConditionError("only IS NULL and IS NOT NULL are allowed after IS", _position(node))
+                message = "only IS NULL and IS NOT NULL are allowed after IS"
+                raise ConditionError(message, _position(node), code="is_null_only")
             return Leaf(self.name(node.this), "is_null")
         if type(node) in _TEXT_FUNCTIONS:
             return Leaf(self.name(node.this), _TEXT_FUNCTIONS[type(node)], self.value(node.expression))
@@ -153,7 +162,8 @@ class _Reader:
             left, right, operator = right, left, _FLIPPED[operator]
         if isinstance(right, exp.Null):
             spelled = "IS NULL" if operator == "=" else "IS NOT NULL"
-            raise ConditionError(f"compare with NULL using {spelled}", _position(node))
+            template = "compare with NULL using {spelled}"
+            raise ConditionError.of("null_comparison", template, _position(node), spelled=spelled)
         if isinstance(right, exp.Column):
             raise self.two_names(right)
         return Leaf(self.name(left), operator, self.value(right))
@@ -161,22 +171,23 @@ class _Reader:
     def two_names(self, right: exp.Column) -> ConditionError:
         identifier = right.this
         if isinstance(identifier, exp.Identifier) and identifier.quoted and right.name not in self.fields:
-            return ConditionError(
-                f'"{right.name}" is read as a name: put text in single quotes',
-                _position(right),
-                f"'{right.name}'",
+            template = '"{name}" is read as a name: put text in single quotes'
+            return ConditionError.of(
+                "double_quotes", template, _position(right), f"'{right.name}'", name=right.name
             )
-        return ConditionError(
-            "compare a name with a value; comparing two names is not supported", _position(right)
-        )
+        message = "compare a name with a value; comparing two names is not supported"
+        return ConditionError(message, _position(right), code="two_names")
 
     def name(self, node: exp.Expr) -> str:
         if not isinstance(node, exp.Column):
             if isinstance(node, exp.Literal | exp.Neg | exp.Boolean | exp.Null):
-                raise ConditionError("expected a name here, e.g. amount_12m", _position(node))
+                raise ConditionError(
+                    "expected a name here, e.g. amount_12m", _position(node), code="expected_name"
+                )
             raise self.refusal(node)
         if node.table:
-            raise ConditionError(f"qualified names are not allowed: {node.sql()}", _position(node))
+            template = "qualified names are not allowed: {name}"
+            raise ConditionError.of("qualified_name", template, _position(node), name=node.sql())
         identifier = node.this
         name = node.name if getattr(identifier, "quoted", False) else node.name.lower()
         if name not in self.fields:
@@ -196,27 +207,32 @@ class _Reader:
         if isinstance(node, exp.Column):
             raise self.two_names(node)
         if isinstance(node, exp.Literal | exp.Neg | exp.Paren | exp.Null):
-            raise ConditionError("expected a value here: a number, 'text', TRUE or FALSE", _position(node))
+            message = "expected a value here: a number, 'text', TRUE or FALSE"
+            raise ConditionError(message, _position(node), code="expected_value")
         raise self.refusal(node)
 
     def refusal(self, node: exp.Expr) -> ConditionError:
         position = _position(node)
         if isinstance(node, exp.Subquery | exp.Select | exp.Exists | exp.Query):
-            return ConditionError("subqueries are not allowed", position)
+            return ConditionError("subqueries are not allowed", position, code="subquery")
         if isinstance(node, exp.Like | exp.ILike):
-            return ConditionError(
-                "LIKE is not supported; use contains(name, 'text') or starts_with(name, 'text')", position
-            )
+            message = "LIKE is not supported; use contains(name, 'text') or starts_with(name, 'text')"
+            return ConditionError(message, position, code="like")
         if isinstance(node, exp.Binary) and not isinstance(node, exp.Connector | exp.Predicate):
-            return ConditionError(
-                "arithmetic is not allowed in a condition; define a metric for the value you need", position
-            )
+            message = "arithmetic is not allowed in a condition; define a metric for the value you need"
+            return ConditionError(message, position, code="arithmetic")
         if isinstance(node, exp.Func):
             name = node.sql_name() if not isinstance(node, exp.Anonymous) else str(node.this)
-            return ConditionError(f"functions are not allowed: {name.lower()}", position)
+            return ConditionError.of(
+                "function", "functions are not allowed: {name}", position, name=name.lower()
+            )
         if isinstance(node, exp.Literal | exp.Boolean | exp.Null):
-            return ConditionError("a condition needs a name, e.g. amount_12m > 0", position)
-        return ConditionError(f"not allowed in a condition: {node.sql()[:40]}", position)
+            return ConditionError(
+                "a condition needs a name, e.g. amount_12m > 0", position, code="needs_name"
+            )
+        return ConditionError.of(
+            "not_allowed", "not allowed in a condition: {text}", position, text=node.sql()[:40]
+        )
 
 
 def _number(text: str) -> int | float:

@@ -8,13 +8,11 @@ tree (`conditions.from_json` + `fields.check_condition`, or `text.parse`).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stratacrm.segmentation.conditions import Condition, ConditionError, from_json, normalize
@@ -22,10 +20,10 @@ from stratacrm.segmentation.fields import Field, check_condition
 from stratacrm.segmentation.ruleset import DimensionSpec, RuleSet, RuleSpec
 from stratacrm.segmentation.text import parse
 
+from .engine_messages import engine_message, engine_problem
 from .labels import value_label
 from .selectors.rules import Editor
 
-_UNKNOWN = re.compile(r"unknown name '([a-z0-9_]+)'")
 MODES = [("builder", _("Visual builder")), ("text", _("Text"))]
 MAX_JSON = 200_000
 
@@ -35,32 +33,29 @@ def condition_read(*, mode: str, text: str, tree: str, fields: Mapping[str, Fiel
     if mode == "text":
         return parse(text, fields=fields)
     if len(tree) > MAX_JSON:
-        raise ConditionError("the condition is too large")
+        raise ConditionError("the condition is too large", code="too_large")
     try:
         data = json.loads(tree or "null")
     except ValueError:
-        raise ConditionError("the builder sent a condition that is not JSON") from None
+        raise ConditionError("the builder sent a condition that is not JSON", code="not_json") from None
     condition = from_json(data)
     check_condition(condition, fields=fields)
     return normalize(condition)
 
 
 def condition_message(error: ConditionError) -> str:
-    """The error's message; the most common one, an unknown name, in the user's language."""
-    found = _UNKNOWN.match(error.message)
-    if found:
-        return gettext("unknown name “%(name)s”") % {"name": found.group(1)}
-    return error.message
+    """The error's message in the user's language."""
+    return engine_message(error)
 
 
 def condition_fix(source: str, error: ConditionError) -> dict[str, str] | None:
     """For an unknown name in condition text: the misspelt name and the suggestion to put instead."""
-    found = _UNKNOWN.match(error.message)
-    if not found or error.suggestion is None or error.position is None:
+    name = str(error.params.get("name", ""))
+    if error.code != "unknown_name" or not name or error.suggestion is None or error.position is None:
         return None
-    if not source[error.position :].lower().startswith(found.group(1)):
+    if not source[error.position :].lower().startswith(name):
         return None
-    return {"old": source[error.position : error.position + len(found.group(1))], "new": error.suggestion}
+    return {"old": source[error.position : error.position + len(name)], "new": error.suggestion}
 
 
 class RuleForm(forms.Form):
@@ -125,6 +120,11 @@ class RuleForm(forms.Form):
             self.condition_error = error
             self.add_error(None, _("The condition has a problem (see above)."))
         return data
+
+    @property
+    def condition_problem(self) -> str:
+        """What is wrong with the condition, in the user's language ('' when nothing is)."""
+        return engine_problem(self.condition_error) if self.condition_error is not None else ""
 
     def rule(self) -> RuleSpec:
         """The rule as edited (call after `is_valid()`)."""

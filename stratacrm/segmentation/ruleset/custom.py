@@ -70,5 +70,5 @@ def numeric_kind(name: str, *, catalog: Catalog) -> Kind:
     """The kind of a metric that must be a number; the error names it and what it is instead."""
     metric = catalog.resolve(name)
     if metric.kind not in NUMERIC_KINDS:
-        raise ConditionError(f"{name} is {metric.kind}, not a number")
+        raise ConditionError.of("not_a_number", "{name} is {kind}, not a number", name=name, kind=metric.kind)
     return metric.kind

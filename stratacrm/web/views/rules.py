@@ -16,6 +16,7 @@ from stratacrm.segmentation.text import to_text
 
 from ..access import page, signed_in
 from ..drafts import RuleForm, condition_fix, condition_message, condition_read
+from ..engine_messages import engine_problem
 from ..labels import dimension_label
 from ..models import RulePreview
 from ..selectors.grades import grades_in_force
@@ -123,7 +124,9 @@ def rule_preview_create(request: HttpRequest, dimension: str) -> HttpResponse:
     try:
         preview = rule_preview_start(user=signed_in(request), editor=editor, rule=form.rule())
     except (ConditionError, ValueError) as error:
-        return render(request, "web/rules/_form_errors.html", {"form": form, "problem": str(error)})
+        return render(
+            request, "web/rules/_form_errors.html", {"form": form, "problem": engine_problem(error)}
+        )
     return render(request, "web/rules/_preview.html", _preview_context(request, preview))
 
 
