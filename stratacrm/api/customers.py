@@ -7,20 +7,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Path, Query, Status
 
+from stratacrm.accounts.models import User
 from stratacrm.activity.selectors import customer_360
 from stratacrm.customers.exports import EXPORT_HEADER, customer_export
+from stratacrm.customers.models import Customer
 from stratacrm.customers.selectors import (
     PROFILE_FIELDS,
     CustomerFilters,
     customer_filtered,
-    customer_list,
+    customer_page,
     customer_present,
 )
 from stratacrm.customers.services import customer_create, customer_unmask, customer_update
 from stratacrm.ingest.export.writers import FORMATS, csv_lines, xlsx_bytes
+from stratacrm.segmentation.ruleset.schemes import CHURN_RISK, LIFECYCLE, VALUE_TIER
+from stratacrm.segmentation.selectors import GradeFilter, customers_holding
 
 from .auth import PolicyRouter, allow, caller
 from .errors import Error
@@ -53,6 +58,22 @@ def _filters(query: CustomerFilterQuery) -> CustomerFilters:
     )
 
 
+def _matching(user: User, query: CustomerFilterQuery) -> QuerySet[Customer]:
+    """The user's customers narrowed by the profile filters and the grades asked for, as one query."""
+    grades: list[GradeFilter] = []
+    if query.group:
+        dimension, _, value = query.group.rpartition(":")
+        grades.append((dimension or None, value))
+    for dimension, value in (
+        (VALUE_TIER, query.tier),
+        (LIFECYCLE, query.lifecycle),
+        (CHURN_RISK, query.churn_risk),
+    ):
+        if value:
+            grades.append((dimension, value))
+    return customers_holding(customer_filtered(user=user, filters=_filters(query)), grades=grades)
+
+
 @router.get("/customers", response={200: CustomerPage, **ERRORS}, auth=allow("customer.view"))
 def customers_list(
     request: HttpRequest,
@@ -65,7 +86,8 @@ def customers_list(
     Every role holding `customer.view`. Sensitive fields masked per role; analysts see pseudonyms for
     persons' names and cannot search by name.
     """
-    page = customer_list(user=caller(request), filters=_filters(filters), cursor=cursor, limit=limit)
+    user = caller(request)
+    page = customer_page(user=user, queryset=_matching(user, filters), cursor=cursor, limit=limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
@@ -94,7 +116,7 @@ def customers_export(
     Administrators, marketing managers, account managers (own rows), analysts (de-identified).
     """
     user = caller(request)
-    queryset = customer_filtered(user=user, filters=_filters(filters))
+    queryset = _matching(user, filters)
     values = customer_export(user=user, queryset=queryset, filters=filters.dict(), format=format)
     header = list(EXPORT_HEADER)
     if format == "xlsx":

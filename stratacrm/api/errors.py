@@ -17,6 +17,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from stratacrm.activity.bulk import BulkInvalid
 from stratacrm.customers.services import VersionConflict
 from stratacrm.paging import InvalidCursor
+from stratacrm.web.services.grading import PublishRefused
+
+from .rule_drafts import RuleInvalid
+from .run_jobs import RunRefused
 
 logger = logging.getLogger(__name__)
 CODES = {
@@ -91,6 +95,17 @@ def _bulk_invalid(exc: Any) -> tuple[int, dict]:
     return 422, error_body(422, f"{len(exc.errors)} item(s) are not valid; nothing was written.", errors)
 
 
+def _rule_invalid(exc: Any) -> tuple[int, dict]:
+    return 422, error_body(
+        422, "The rule is not valid; nothing was written.", [p.as_error() for p in exc.problems]
+    )
+
+
+def _refused(exc: Any) -> tuple[int, dict]:
+    errors = [{"field": exc.field, "message": str(exc)}] if getattr(exc, "field", "") else []
+    return 409, error_body(409, str(exc), errors)
+
+
 HANDLERS: dict[type[Exception], Handler] = {
     NinjaValidationError: _validation,
     DjangoValidationError: _django_validation,
@@ -106,6 +121,9 @@ HANDLERS: dict[type[Exception], Handler] = {
         error_body(422, "The cursor is not valid.", [{"field": "cursor", "message": str(exc)}]),
     ),
     IntegrityError: lambda exc: (409, error_body(409, "The data conflicts with existing records.")),
+    RuleInvalid: _rule_invalid,
+    RunRefused: _refused,
+    PublishRefused: _refused,
 }
 
 

@@ -72,6 +72,10 @@ class CustomerFilterQuery(Schema):
     owner: Id | None = Field(None, description="Owner's user id.")
     tag: Text64 = ""
     q: Text100 = Field("", description="Account number prefix or part of the name.")
+    group: Text100 = Field("", description="Holds this group or tag (`value`, or `dimension:value`).")
+    tier: Text100 = Field("", description="Value tier, e.g. A.")
+    lifecycle: Text100 = Field("", description="Lifecycle stage, e.g. at_risk.")
+    churn_risk: Text100 = Field("", description="Churn risk level, e.g. high.")
 
 
 class Meter(Schema):

@@ -125,7 +125,15 @@ def customer_present(customer: Customer, *, user: User, fields: tuple[str, ...])
 
 def customer_list(*, user: User, filters: CustomerFilters, cursor: str | None, limit: int) -> Page[dict]:
     """One page of the user's customers in account-number order, masked. A constant number of queries."""
-    queryset = customer_filtered(user=user, filters=filters).select_related("owner").prefetch_related("tags")
+    return customer_page(
+        user=user, queryset=customer_filtered(user=user, filters=filters), cursor=cursor, limit=limit
+    )
+
+
+def customer_page(*, user: User, queryset: QuerySet[Customer], cursor: str | None, limit: int) -> Page[dict]:
+    """One page of `queryset` (already scoped to `user`, e.g. by `customer_filtered`) in account-number
+    order, masked for `user`. A constant number of queries."""
+    queryset = queryset.select_related("owner").prefetch_related("tags")
     page = keyset_page(queryset, keys=("account_number",), descending=False, cursor=cursor, limit=limit)
     items = [customer_present(c, user=user, fields=SUMMARY_FIELDS) for c in page.items]
     return Page(items=items, next_cursor=page.next_cursor)

@@ -7,14 +7,16 @@ rebuilt exactly as the rule file that was loaded described it. Dimensions made b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from stratacrm.accounts.models import User
 from stratacrm.accounts.policy import user_require
+from stratacrm.customers.models import Customer
 
-from .models import Dimension, Metric, Rule, Scheme
+from .models import Assignment, Dimension, Metric, Rule, Scheme
 from .ruleset import ChurnRisk, DimensionSpec, Lifecycle, MetricSpec, RuleSet, RuleSpec, ValueScore
 from .ruleset.schemes import SCHEME_DIMENSIONS
 from .ruleset.specs import Mode
@@ -133,3 +135,22 @@ def scheme_list(*, user: User | None = None) -> list[tuple[str, int, dict[str, o
     return [
         (s.kind, s.version, s.definition) for s in Scheme.objects.filter(is_current=True).order_by("kind")
     ]
+
+
+GradeFilter = tuple[str | None, str]  # (dimension, value); dimension None: any dimension made by rules
+
+
+def customers_holding(queryset: QuerySet[Customer], *, grades: Iterable[GradeFilter]) -> QuerySet[Customer]:
+    """`queryset` narrowed to customers currently holding every (dimension, value) of `grades`.
+
+    Each filter is a subquery on the (dimension, value) index, so the whole stays one query; a value
+    without a dimension matches it in any dimension made by rules (groups and tags), not the schemes'.
+    """
+    for dimension, value in grades:
+        held = Assignment.objects.filter(value=value)
+        if dimension is None:
+            held = held.exclude(dimension__in=SCHEME_DIMENSIONS.values())
+        else:
+            held = held.filter(dimension=dimension)
+        queryset = queryset.filter(pk__in=held.values("customer_id"))
+    return queryset

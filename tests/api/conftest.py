@@ -8,13 +8,19 @@ from django.test import Client
 from stratacrm.accounts.models import Role, User
 from stratacrm.accounts.services.tokens import api_token_create
 from tests import factories
+from tests.web.conftest import utility, utility_committed, utility_files, web_engine
+
+# The generated utility with its rules published and graded, for the grading endpoints.
+__all__ = ["utility", "utility_committed", "utility_files", "web_engine"]
 
 
 class ApiClient(Client):
     """A test client that sends `Authorization: Bearer <token>` and JSON bodies."""
 
-    def __init__(self, user: User | None, scopes: tuple[str, ...] = ("read", "write")) -> None:
-        headers = {}
+    def __init__(
+        self, user: User | None, scopes: tuple[str, ...] = ("read", "write"), language: str = ""
+    ) -> None:
+        headers = {"Accept-Language": language} if language else {}
         if user is not None:
             secret = api_token_create(user=user, name="tests", scopes=list(scopes)).secret
             headers["Authorization"] = f"Bearer {secret}"

@@ -54,3 +54,38 @@ def test_audit_list_is_constant(rows, django_assert_max_num_queries):
         factories.customer()
         ApiClient(role_user(Role.ADMINISTRATOR))  # each token creation is audited
     _queries(django_assert_max_num_queries, ApiClient(user), "/api/audit?limit=100", 4)
+
+
+def _graded(n: int, owner) -> None:
+    from django.utils import timezone
+
+    from stratacrm.segmentation.models import Assignment, AssignmentChange
+
+    now = timezone.now()
+    for _ in range(n):
+        customer = factories.customer(owner=owner)
+        for dimension, value in (("customer_class", "industry"), ("value_tier", "A"), ("lifecycle", "new")):
+            Assignment.objects.create(customer=customer, dimension=dimension, value=value, since=now)
+            AssignmentChange.objects.create(
+                customer=customer,
+                dimension=dimension,
+                to_value=value,
+                changed_at=now,
+                as_of=now.date(),
+                source="batch",
+            )
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+@pytest.mark.parametrize("role", [Role.ACCOUNT_MANAGER, Role.ANALYST])
+def test_grade_filters_and_assignments_do_not_grow_with_rows(rows, role, django_assert_max_num_queries):
+    user = role_user(role)
+    _graded(rows, owner=user)
+    client = ApiClient(user)
+    filtered = "/api/customers?limit=100&group=industry&tier=A&lifecycle=new&churn_risk=&region="
+    _queries(django_assert_max_num_queries, client, filtered, 5)
+    assert len(client.get(filtered).json()["items"]) == rows
+    _queries(django_assert_max_num_queries, client, "/api/assignments?limit=500", 4)
+    customer = user.owned_customers.earliest("pk")
+    _queries(django_assert_max_num_queries, client, f"/api/customers/{customer.pk}/grades/history", 5)
+    assert len(client.get(f"/api/customers/{customer.pk}/grades/history").json()["items"]) == 3
