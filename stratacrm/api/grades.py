@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Schema
 
 from stratacrm.accounts.masking import MASKABLE_FIELDS, customer_fields_mask
@@ -207,7 +208,7 @@ def grades_explain(request: HttpRequest, customer_id: int = Path(..., ge=1, le=M
     found = customer_get(user=user, customer_id=customer_id)
     definition = definition_live()
     if definition is None:
-        raise RunRefused("No rules are defined yet: there is nothing to explain.")
+        raise RunRefused(_("No rules are defined yet: there is nothing to explain."))
     record = {f: getattr(found, f) for f in ("account_number", "customer_type", "province", "city")}
     dimensions = [
         {
