@@ -16,10 +16,11 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
+import pyarrow as pa
 from django.db import connection
 from django.utils import timezone
 
-from .compiler import Query
+from .compiler import Plan, Query
 from .engines import EngineName, engine_default, result_types
 from .engines.operational import execute
 from .models import ChangeSource, Dimension, GradingRun, Metric, Rule, RunStatus, Scheme
@@ -27,13 +28,16 @@ from .runs.batch import today
 from .runs.compute import plan_for
 from .runs.definition import Definition, _in_force, definition_available, definition_key
 from .runs.publish import Attribution, publish
-from .runs.staging import stage
+from .runs.small import SMALL, NotSmall, stage_small
+from .runs.staging import DIGEST_SCHEMA, Staged, stage
 from .sources import OPERATIONAL_TABLES
 
 CHUNK = 200  # customers per query (each id is one bound value)
 _QUERIES: OrderedDict[tuple[Any, ...], Query] = OrderedDict()
 _QUERIES_KEPT = 32
 _definition: tuple[tuple[Any, ...], Definition | None] | None = None
+NO_DIGESTS = DIGEST_SCHEMA.empty_table()
+_POPULATIONS: OrderedDict[tuple[Any, ...], tuple[Any, dict[str, Any]] | None] = OrderedDict()
 
 
 def customers_regrade(*, customer_ids: Iterable[int], reason: str) -> int:
@@ -46,9 +50,10 @@ def customers_regrade(*, customer_ids: Iterable[int], reason: str) -> int:
     ids = sorted(set(customer_ids))
     if definition is None or not definition.dimensions or not ids:
         return 0
-    population = _population(definition)
-    if population is None:
+    found = _population(definition)
+    if found is None:
         return 0
+    token, population = found
     engine = engine_default()
     as_of = today()
     plan = plan_for(definition)
@@ -56,13 +61,26 @@ def customers_regrade(*, customer_ids: Iterable[int], reason: str) -> int:
     attribution = Attribution(as_of=as_of, now=timezone.now(), source=ChangeSource.LIVE, event=reason[:100])
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        template = _query(definition, engine=engine, as_of=as_of, count=len(chunk), population=population)
+        template = _query(
+            definition, engine=engine, as_of=as_of, count=len(chunk), population=(token, population)
+        )
         params = dict(template.params)
         params.update({f"customer_id_{n}": i for n, i in enumerate(chunk, start=1)})
         results = execute(query=Query(template.sql, params, template.dialect, template.setup), types=types)
-        staged = stage(results=results, definition=definition, plan=plan)
+        staged = _stage(results, definition=definition, plan=plan)
         publish(staged=staged, dimensions=definition.dimensions, attribution=attribution, customer_ids=chunk)
     return len(ids)
+
+
+def _stage(results: pa.Table, *, definition: Definition, plan: Plan) -> Staged:
+    """Staged rows without digests (a live re-grade clears its customers' digests): in plain Python
+    for a few customers, through DuckDB otherwise or when a value needs DuckDB's own writing."""
+    if results.num_rows <= SMALL:
+        try:
+            return Staged(stage_small(results=results, definition=definition, plan=plan), NO_DIGESTS)
+        except NotSmall:
+            pass
+    return stage(results=results, definition=definition, plan=plan)
 
 
 def definition_live() -> Definition | None:
@@ -90,23 +108,40 @@ def _stamp() -> tuple[Any, ...]:
         return tuple(cursor.fetchall())
 
 
-def _population(definition: Definition) -> dict[str, Any] | None:
-    """The population values the live path grades against: {} when the plan needs none, those of the
-    last successful batch run of this definition otherwise (None when there is no such run)."""
+def _population(definition: Definition) -> tuple[Any, dict[str, Any]] | None:
+    """The population values the live path grades against, with a token naming them: {} when the
+    plan needs none, those of the last successful batch run of this definition otherwise (None when
+    there is no such run). Read once per (definition, latest run)."""
     if not plan_for(definition).population_names:
-        return {}
+        return None, {}
     runs = GradingRun.objects.filter(status=RunStatus.SUCCEEDED, dry_run=False).order_by("-started_at")
-    wanted = json.loads(definition_key(definition))
-    for values, population in runs.values_list("definitions", "population")[:20]:
-        if values == wanted:
-            return dict(population)
-    return None
+    latest = runs.values_list("pk", "started_at").first()
+    if latest is None:
+        return None
+    key = (definition_key(definition), *latest)
+    if key not in _POPULATIONS:
+        wanted = json.loads(key[0])
+        found = None
+        for pk, values, population in runs.values_list("pk", "definitions", "population")[:20]:
+            if values == wanted:
+                found = ((pk, *latest), dict(population))
+                break
+        _POPULATIONS[key] = found
+        while len(_POPULATIONS) > _QUERIES_KEPT:
+            _POPULATIONS.popitem(last=False)
+    return _POPULATIONS[key]
 
 
 def _query(
-    definition: Definition, *, engine: EngineName, as_of: Any, count: int, population: dict[str, Any]
+    definition: Definition,
+    *,
+    engine: EngineName,
+    as_of: Any,
+    count: int,
+    population: tuple[Any, dict[str, Any]],
 ) -> Query:
-    key = (engine, definition_key(definition), as_of, count, json.dumps(population, sort_keys=True))
+    token, values = population
+    key = (engine, definition_key(definition), as_of, count, token)
     query = _QUERIES.get(key)
     if query is None:
         plan = plan_for(definition)
@@ -115,7 +150,7 @@ def _query(
             tables=OPERATIONAL_TABLES,
             as_of=as_of,
             customer_ids=[0] * count,
-            population=population or None,
+            population=values or None,
         )
         _QUERIES[key] = query
         while len(_QUERIES) > _QUERIES_KEPT:

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from ..models import ChangeSource
 from .diff import Diff, diff, modes_table
+from .small import SMALL, diff_small
 from .staging import Staged, query
 from .store import DIGESTS, Store
 
@@ -83,10 +84,9 @@ def publish(
             }
         )
         current = store.assignments(candidates)
-    ids = pa.table({"customer_id": candidates})
-    rows = query("SELECT s.* FROM staged s SEMI JOIN ids USING (customer_id)", staged=staged.rows, ids=ids)
-    current = query("SELECT c.* FROM current c SEMI JOIN ids USING (customer_id)", current=current, ids=ids)
-    result = diff(staged=rows, current=current, modes=modes_table(dimensions), now=attribution.now)  # type: ignore[arg-type]
+    result = _diff(
+        staged.rows, current, candidates, dimensions, attribution.now, small=customer_ids is not None
+    )
     outcome = Outcome(result.counts(), len(candidates), result.changes)
     if write:
         store.replace(
@@ -96,6 +96,27 @@ def publish(
             digests=digests,
         )
     return outcome
+
+
+def _diff(
+    staged: pa.Table,
+    current: pa.Table,
+    candidates: pa.Array,
+    dimensions: Sequence[object],
+    now: dt.datetime,
+    *,
+    small: bool,
+) -> Diff:
+    """The diff for the candidates: in plain Python for a few customers, in DuckDB otherwise."""
+    if small and len(candidates) <= SMALL:
+        wanted = set(candidates.to_pylist())
+        rows = staged.filter(pa.array([c in wanted for c in staged.column("customer_id").to_pylist()]))
+        modes = {d.name: d.mode for d in dimensions}  # type: ignore[attr-defined]
+        return diff_small(staged=rows, current=current, modes=modes, now=now)
+    ids = pa.table({"customer_id": candidates})
+    rows = query("SELECT s.* FROM staged s SEMI JOIN ids USING (customer_id)", staged=staged, ids=ids)
+    current = query("SELECT c.* FROM current c SEMI JOIN ids USING (customer_id)", current=current, ids=ids)
+    return diff(staged=rows, current=current, modes=modes_table(dimensions), now=now)  # type: ignore[arg-type]
 
 
 def _batch_candidates(

@@ -58,6 +58,7 @@ def duck() -> duckdb.DuckDBPyConnection:
     con = getattr(_local, "con", None)
     if con is None:
         con = _local.con = duckdb.connect(":memory:")
+        con.execute("SET TimeZone = 'UTC'")  # evidence writes times in UTC, as the small path does
     return con
 
 
