@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, customer, customers, dashboard, rules, runs
+from .views import audit, customer, customers, dashboard, import_steps, imports, rules, runs
 
 app_name = "web"
 urlpatterns = [
@@ -40,4 +40,14 @@ urlpatterns = [
     path("runs/start/", runs.run_start, name="run_start"),
     path("runs/progress/", runs.run_progress_show, name="run_progress"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/upload/", imports.import_upload_file, name="import_upload"),
+    path("imports/<int:job_id>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:job_id>/progress/", imports.import_progress_show, name="import_progress"),
+    path("imports/<int:job_id>/problems/", imports.import_problems, name="import_problems"),
+    path("imports/<int:job_id>/problems.csv", imports.import_problems_csv, name="import_problems_csv"),
+    path("imports/<int:job_id>/mapping/", import_steps.import_mapping, name="import_mapping"),
+    path("imports/<int:job_id>/profile/", import_steps.import_profile_use, name="import_profile_use"),
+    path("imports/<int:job_id>/preview/", import_steps.import_preview, name="import_preview"),
+    path("imports/<int:job_id>/commit/", import_steps.import_commit, name="import_commit"),
 ]
