@@ -14,11 +14,12 @@ from django.db.models import Count, Q, QuerySet
 
 from stratacrm.accounts.masking import customer_fields_mask
 from stratacrm.accounts.models import User
-from stratacrm.accounts.policy import load_policy
+from stratacrm.accounts.policy import load_policy, user_may
 from stratacrm.paging import Page, keyset_page
 
 from .choices import CustomerType
 from .models import Customer
+from .search import name_contains
 
 SUMMARY_FIELDS = (
     "id",
@@ -86,6 +87,16 @@ def _search_allowed_on_name(user: User) -> bool:
     return load_policy().field_view(user.role, "name") == "clear"
 
 
+PHONE_SEARCH_DIGITS = 7
+
+
+def _search_allowed_on_phone(user: User, q: str) -> bool:
+    # A masked phone shows its first 3 and last 4 digits. A prefix of 7 or more digits finds a customer by
+    # number but reads no hidden digit off a shorter prefix; only roles that may unmask it (audited) look
+    # customers up by phone.
+    return len(q) >= PHONE_SEARCH_DIGITS and q.isascii() and q.isdigit() and user_may(user, "customer.unmask")
+
+
 def customer_filtered(*, user: User, filters: CustomerFilters) -> QuerySet[Customer]:
     """The user's customers narrowed by `filters`. Values are bound parameters, never SQL text."""
     queryset = customer_scope(user=user)
@@ -104,7 +115,9 @@ def customer_filtered(*, user: User, filters: CustomerFilters) -> QuerySet[Custo
     if q:
         match = Q(account_number__istartswith=q)
         if _search_allowed_on_name(user):
-            match |= Q(name__icontains=q)
+            match |= name_contains(q)
+        if _search_allowed_on_phone(user, q):
+            match |= Q(phone__startswith=q)
         queryset = queryset.filter(match)
     return queryset
 

@@ -83,6 +83,26 @@ def test_analysts_cannot_find_customers_by_name(clients):
 
 
 @pytest.mark.parametrize("role", ["administrator", "marketing_manager", "account_manager"])
+def test_roles_that_may_unmask_find_customers_by_seven_or_more_leading_phone_digits(role, clients, users):
+    person(account_number="P1", owner=users["account_manager"])
+
+    def found(q: str) -> list[str]:
+        return [c["account_number"] for c in clients[role].get(f"/api/customers?q={q}").json()["items"]]
+
+    assert found("1381234") == ["P1"]
+    assert found("13812345678") == ["P1"]
+    assert found("138123") == []  # a shorter prefix would read hidden digits off the masked numbers
+    assert found("1381235") == []
+
+
+@pytest.mark.parametrize("role", ["analyst", "auditor"])
+def test_roles_that_may_not_unmask_cannot_find_customers_by_phone(role, clients):
+    person(account_number="P1")
+    assert clients[role].get("/api/customers?q=13812345678").json()["items"] == []
+    assert len(clients[role].get("/api/customers?q=P1").json()["items"]) == 1
+
+
+@pytest.mark.parametrize("role", ["administrator", "marketing_manager", "account_manager"])
 def test_unmask_shows_clear_values_and_is_audited(role, clients, users):
     customer = person(owner=users["account_manager"])
     response = clients[role].post_json(
