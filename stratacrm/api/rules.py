@@ -12,7 +12,7 @@ from ninja import Path, Query, Status
 from stratacrm.segmentation.models import Rule, Scheme
 from stratacrm.segmentation.ruleset.schemes import SCHEME_CLASSES
 from stratacrm.segmentation.text import to_text
-from stratacrm.web.models import RulePreview
+from stratacrm.web.models import PreviewStatus, RulePreview
 
 from . import grading_schemas as s
 from .auth import PolicyRouter, allow, caller
@@ -143,7 +143,7 @@ def rules_preview(request: HttpRequest, payload: s.PreviewIn) -> Any:
 
 def _draft(draft: RulePreview, user: Any) -> dict[str, Any]:
     rule = draft_rule(draft)
-    ready = draft.status == "ready"
+    ready = draft.status == PreviewStatus.READY
     return {
         "id": draft.pk,
         "dimension": draft.dimension,
