@@ -3,14 +3,18 @@ and bad files and bad rows refused with their row, column and reason while nothi
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from stratacrm.accounts.models import AuditEntry, Role
 from stratacrm.customers.models import Customer
 from stratacrm.ingest.models import ImportJob, ImportProfile
 from stratacrm.web.background import background_wait
+from stratacrm.web.import_forms import MappingForm
 from tests.ingest.imports import domain_counts
 
 FOREIGN = (
@@ -199,3 +203,18 @@ def test_a_saved_profile_maps_another_upload(signed_in, import_dir):
     assert second.profile is not None and second.profile.name == "billing-export"
     wrong = admin.post(f"/en/imports/{second.pk}/profile/", {"profile": "nope"}).content.decode()
     assert "Choose one of the saved profiles." in wrong
+
+
+def test_a_payments_mapping_suggests_its_key_and_refuses_a_key_field_left_unmapped():
+    header = ("户号", "缴费日期", "金额")
+    data: dict[str, Any] = {"target": "payments", "encoding": "auto", "delimiter": ",", "field_0": "customer"}
+    data |= {"field_1": "paid_on", "field_2": "amount", "key": ["customer", "paid_on"]}
+    form = MappingForm(data, header=header, target="payments")
+    assert form.is_valid(), form.errors
+    table = form.definition(default_name="job-1")["tables"][0]
+    assert table["key"] == ["customer", "paid_on"] and table["fields"]["paid_on"] == {"column": "缴费日期"}
+    assert MappingForm(header=header, target="payments").initial["key"] == ["customer", "paid_on"]
+    with translation.override("en"):
+        unmapped = MappingForm({**data, "key": ["customer", "channel"]}, header=header, target="payments")
+        assert not unmapped.is_valid()
+        assert unmapped.errors["key"] == ["channel is not mapped."]
