@@ -1,9 +1,11 @@
-"""What the web pages keep for their users: saved customer-list views and rule previews."""
+"""What the web pages keep for their users: saved customer-list views, rule and scheme previews."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from stratacrm.segmentation.ruleset.schemes import SCHEME_DIMENSIONS
 
 
 class SavedView(models.Model):
@@ -68,3 +70,38 @@ class RulePreview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}/{self.rule_name} ({self.status})"
+
+
+class SchemePreview(models.Model):
+    """A grade scheme as edited on its page, evaluated against every customer without publishing it.
+
+    Like a rule preview: `result` holds the migration matrices and examples once the background
+    evaluation is ready; publishing takes `definition` from here, and only while the definitions in force
+    are still those the preview compared against (`base_key`).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE)
+    kind = models.CharField(_("grade scheme"), max_length=16)
+    definition = models.JSONField(_("scheme definition"))
+    base_key = models.TextField(_("versions previewed against"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=PreviewStatus.choices, default=PreviewStatus.RUNNING
+    )
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheme preview")
+        verbose_name_plural = _("scheme previews")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.status})"
+
+    @property
+    def dimension(self) -> str:
+        """The dimension the scheme grades (its matrix is shown first)."""
+        return SCHEME_DIMENSIONS.get(self.kind, self.kind)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, customer, customers, dashboard, import_steps, imports, rules, runs
+from .views import audit, customer, customers, dashboard, import_steps, imports, rules, runs, schemes
 
 app_name = "web"
 urlpatterns = [
@@ -36,6 +36,11 @@ urlpatterns = [
     path("rules/<slug:dimension>/preview/", rules.rule_preview_create, name="rule_preview_create"),
     path("rules/<slug:dimension>/edit/<path:name>", rules.rule_edit, name="rule_edit"),
     path("rules/<slug:dimension>/versions/<path:name>", rules.rule_history, name="rule_history"),
+    path("rules/schemes/<slug:kind>/", schemes.scheme_detail, name="scheme_detail"),
+    path("rules/schemes/<slug:kind>/edit/", schemes.scheme_edit, name="scheme_edit"),
+    path("rules/schemes/<slug:kind>/preview/", schemes.scheme_preview_create, name="scheme_preview_create"),
+    path("rules/schemes/previews/<int:preview_id>/", schemes.scheme_preview_show, name="scheme_preview"),
+    path("rules/schemes/previews/<int:preview_id>/publish/", schemes.scheme_publish, name="scheme_publish"),
     path("runs/", runs.run_list, name="run_list"),
     path("runs/start/", runs.run_start, name="run_start"),
     path("runs/progress/", runs.run_progress_show, name="run_progress"),

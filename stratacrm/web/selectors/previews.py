@@ -1,5 +1,5 @@
-"""A rule preview as the page shows it: one migration matrix per dimension with moves, the edited
-rule's dimension first, and example customers — only those the reader may open."""
+"""A rule or scheme preview as the page shows it: one migration matrix per dimension with moves, the
+edited rule's (or scheme's) dimension first, and example customers — only those the reader may open."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from stratacrm.segmentation.text import to_text
 
 from ..drafts import rule_loaded
 from ..labels import value_label
-from ..models import RulePreview
+from ..models import RulePreview, SchemePreview
 from .grades import Grades
 
 
@@ -39,7 +39,7 @@ class Matrix:
         return sum(move.customers for move in self.moves)
 
 
-def preview_matrices(*, user: User, preview: RulePreview, grades: Grades) -> list[Matrix]:
+def preview_matrices(*, user: User, preview: RulePreview | SchemePreview, grades: Grades) -> list[Matrix]:
     """The preview's moves by dimension (none until it is ready)."""
     moves: list[list[Any]] = (preview.result or {}).get("moves", [])
     named = {number for move in moves for number in move[4]}

@@ -1,5 +1,5 @@
-"""The grade schemes in force, as the rules page lists them: value score and tiers, lifecycle stages,
-churn-risk signals and levels, each with its version (read-only here; a rule file changes them)."""
+"""The grade schemes as the pages show them: value score and tiers, lifecycle stages, churn-risk signals
+and levels, each with its version; one scheme with every stored version; what its editor needs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import get_language
 
 from stratacrm.segmentation.conditions import from_json
+from stratacrm.segmentation.models import Scheme
 from stratacrm.segmentation.ruleset.schemes import Cuts
 from stratacrm.segmentation.selectors import scheme_list
 from stratacrm.segmentation.text import to_text
@@ -28,16 +29,36 @@ class SchemeCard:
     default: str = ""
 
 
+def scheme_card(row: Scheme) -> SchemeCard:
+    """One stored version of a scheme as a card."""
+    data: dict[str, Any] = dict(row.definition)
+    return _card(row.kind, row.version, _label(row.kind, data), data, _chinese())
+
+
+def scheme_versions(*, kind: str) -> list[tuple[Scheme, SchemeCard]]:
+    """Every stored version of the scheme `kind`, newest first (Scheme.DoesNotExist when there is none)."""
+    rows = list(Scheme.objects.filter(kind=kind).select_related("created_by").order_by("-version"))
+    if not rows:
+        raise Scheme.DoesNotExist(f"no grade scheme {kind!r}")
+    return [(row, scheme_card(row)) for row in rows]
+
+
+def _chinese() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
+def _label(kind: str, data: dict[str, Any]) -> str:
+    labels = data.get("labels") or {}
+    return (labels.get("zh") if _chinese() else labels.get("en")) or value_label(kind)
+
+
 def scheme_cards() -> list[SchemeCard]:
     """Every scheme in force, in the order value score, lifecycle, churn risk."""
-    chinese = (get_language() or "").startswith("zh")
     order = {"value_score": 0, "lifecycle": 1, "churn_risk": 2}
     cards = []
     for kind, version, definition in sorted(scheme_list(), key=lambda s: order.get(s[0], 9)):
         data: dict[str, Any] = dict(definition)
-        labels = data.get("labels") or {}
-        label = (labels.get("zh") if chinese else labels.get("en")) or value_label(kind)
-        cards.append(_card(kind, version, label, data, chinese))
+        cards.append(_card(kind, version, _label(kind, data), data, _chinese()))
     return cards
 
 

@@ -1,0 +1,124 @@
+"""Grade schemes from the web: preview an edited scheme, publish it as a new version, never blocking.
+
+As with a rule: the preview evaluates every customer with the rule set in force, the edited scheme in
+place of the current one, in the background (`background.in_background`), writing nothing, and records
+its moves in a SchemePreview row. Publishing goes through the engine's `rule_set_load` with that rule
+set, so only the scheme gets a new version (audited as `scheme.version`, the old version kept), then a
+grading run starts; it is refused when the definitions in force changed since the preview.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stratacrm.accounts.models import User
+from stratacrm.accounts.policy import user_may, user_require
+from stratacrm.segmentation.definitions import definition_build
+from stratacrm.segmentation.live import definition_live
+from stratacrm.segmentation.preview import Preview, rules_preview
+from stratacrm.segmentation.ruleset import Lifecycle, RuleSet, ValueScore
+from stratacrm.segmentation.ruleset.schemes import SCHEME_CLASSES
+from stratacrm.segmentation.runs.definition import definition_key
+from stratacrm.segmentation.selectors import ruleset_current
+from stratacrm.segmentation.services import LoadReport, rule_set_load
+
+from ..background import in_background
+from ..models import PreviewStatus, SchemePreview
+from ..selectors.scheme_editor import SchemeEditor, SchemeSpec
+from .grading import PREVIEW_SAMPLES, PublishRefused, grading_engine, grading_run_start
+
+logger = logging.getLogger(__name__)
+
+
+def ruleset_with_scheme(ruleset: RuleSet, kind: str, definition: dict[str, Any]) -> RuleSet:
+    """`ruleset` with the scheme `kind` replaced by the one `definition` describes."""
+    scheme = SCHEME_CLASSES[kind].from_definition(definition)
+    if isinstance(scheme, ValueScore):
+        return replace(ruleset, value_score=scheme)
+    if isinstance(scheme, Lifecycle):
+        return replace(ruleset, lifecycle=scheme)
+    return replace(ruleset, churn_risk=scheme)
+
+
+def preview_result(found: Preview) -> dict[str, Any]:
+    """A preview's moves as a preview row keeps them (the shape `selectors.previews` reads)."""
+    moves = [
+        [dimension, before, after, count, found.samples.get((dimension, before, after), [])]
+        for (dimension, before, after), count in found.moves.items()
+    ]
+    return {
+        "customers": found.customers,
+        "as_of": found.as_of.isoformat(),
+        "engine": found.engine,
+        "moves": moves,
+    }
+
+
+def scheme_preview_start(*, user: User, editor: SchemeEditor, scheme: SchemeSpec) -> SchemePreview:
+    """Record the edited scheme and evaluate it against every customer in the background.
+
+    The rule set with the edited scheme is compiled first: a scheme that cannot compile raises here.
+    """
+    user_require(user, "rule.change")
+    definition = scheme.definition()
+    definition_build(ruleset_with_scheme(editor.ruleset, editor.kind, definition))
+    preview = SchemePreview.objects.create(
+        user=user, kind=editor.kind, definition=definition, base_key=definition_key(editor.definition)
+    )
+    in_background(lambda: _preview_compute(preview.pk), name=f"scheme-preview-{preview.pk}")
+    return preview
+
+
+def _preview_compute(preview_id: int) -> None:
+    preview = SchemePreview.objects.get(pk=preview_id)
+    try:
+        ruleset, versions = ruleset_current()
+        current = definition_live()
+        if current is None or definition_key(current) != preview.base_key:
+            raise PublishRefused(_("The definitions in force changed while the preview was starting."))
+        draft = ruleset_with_scheme(ruleset, preview.kind, preview.definition)
+        found = rules_preview(
+            path=Path(f"schemes/{preview.kind}"),
+            definition=definition_build(draft, versions=versions),
+            engine=grading_engine(),
+            samples=PREVIEW_SAMPLES,
+        )
+    except Exception as error:
+        logger.exception("scheme preview %s failed", preview_id)
+        SchemePreview.objects.filter(pk=preview_id).update(
+            status=PreviewStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        return
+    SchemePreview.objects.filter(pk=preview_id).update(
+        status=PreviewStatus.READY, result=preview_result(found), finished_at=timezone.now()
+    )
+
+
+def scheme_preview_publish(*, user: User, preview_id: int) -> LoadReport:
+    """Publish the previewed scheme as its new version and start a grading run (when the user may)."""
+    user_require(user, "rule.publish")
+    with transaction.atomic():
+        preview = SchemePreview.objects.select_for_update().get(pk=preview_id, user=user)
+        if preview.status != PreviewStatus.READY:
+            raise PublishRefused(_("Only a finished preview can be published."))
+        if preview.published_at is not None:
+            raise PublishRefused(_("This preview was already published."))
+        current = definition_live()
+        if current is None or definition_key(current) != preview.base_key:
+            raise PublishRefused(_("The definitions in force changed since this preview: preview again."))
+        ruleset, _versions = ruleset_current()
+        report = rule_set_load(
+            document=ruleset_with_scheme(ruleset, preview.kind, preview.definition), user=user
+        )
+        preview.published_at = timezone.now()
+        preview.save(update_fields=["published_at"])
+    if user_may(user, "run.start"):
+        grading_run_start(user=user)
+    return report
