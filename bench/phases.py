@@ -57,7 +57,7 @@ def measure(*, args: argparse.Namespace, snapshot_engines: bool) -> dict[str, An
         timed(figures, "snapshot", lambda: snapshot_take(out=snapshot))
         if snapshot_engines:
             timed(figures, "floor", lambda: floor(snapshot))
-            timed(
+            computed = timed(
                 figures,
                 "compute_duckdb",
                 lambda: compute(
@@ -93,7 +93,7 @@ def measure(*, args: argparse.Namespace, snapshot_engines: bool) -> dict[str, An
             figures["rerun_changes"] = again.changed_total if again else None
             figures["rerun_changes_by_dimension"] = again.changes if again else None
         if snapshot_engines:
-            timed(figures, "record", lambda: record(figures, definition, args.sample))
+            timed(figures, "record", lambda: record(figures, definition, args.sample, computed))
     return figures
 
 
@@ -163,8 +163,9 @@ def floor(snapshot: Path) -> int:
     return con.sql(sql, params=params).to_arrow_table().num_rows
 
 
-def record(figures: dict[str, Any], definition: Any, sample: int) -> int:
-    """Grade `sample` customers record by record in Python; figures say how many and scale it."""
+def record(figures: dict[str, Any], definition: Any, sample: int, computed: Any) -> int:
+    """Grade `sample` customers record by record in Python, against the population values of the
+    DuckDB compute; figures say how many, how long, scaled, and whether the grades agree."""
     from django.db import connection
 
     metrics = record_at_a_time.wanted_metrics(definition)
@@ -173,13 +174,47 @@ def record(figures: dict[str, Any], definition: Any, sample: int) -> int:
     cursor.execute("SELECT id FROM customers_customer")
     ids = [row[0] for row in cursor.fetchall()]
     chosen = random.Random(1).sample(ids, min(sample, len(ids)))
+    population = computed.population
+    graded = {}
     started = time.perf_counter()
     for customer_id in chosen:
         rows = record_at_a_time.customer_rows(cursor, customer_id)
-        record_at_a_time.grade(definition, metrics, rows, AS_OF)
+        graded[customer_id] = record_at_a_time.grade(definition, metrics, rows, AS_OF, population)
     seconds = time.perf_counter() - started
     figures["record_sample"] = len(chosen)
     figures["record_sample_s"] = seconds
     figures["record_scaled_s"] = seconds * len(ids) / max(len(chosen), 1)
     figures["record_metrics"] = len(metrics)
+    figures["record_agree"] = _agreeing(graded, computed.results, definition)
+    started = time.perf_counter()
+    for customer_id in chosen:
+        rows = record_at_a_time.customer_rows_orm(customer_id)
+        record_at_a_time.grade(definition, metrics, rows, AS_OF, population)
+    seconds = time.perf_counter() - started
+    figures["record_orm_sample_s"] = seconds
+    figures["record_orm_scaled_s"] = seconds * len(ids) / max(len(chosen), 1)
     return len(chosen)
+
+
+def _agreeing(graded: dict[int, dict[str, Any]], results: Any, definition: Any) -> int:
+    """How many of the customers graded record by record got the grades the engine gave them."""
+    from stratacrm.segmentation.runs.compute import plan_for
+
+    outputs = plan_for(definition).outputs
+    agree = 0
+    for row in results.to_pylist():
+        mine = graded.get(row["customer_id"])
+        if mine is None:
+            continue
+        theirs = {}
+        for dimension in definition.dimensions:
+            columns = [o for o in outputs if o.dimension == dimension.name]
+            if dimension.mode == "tags":
+                theirs[dimension.name] = sorted(
+                    str(o.label) for o in columns if o.role == "tag" and row[o.column]
+                )
+            else:
+                group = next(o.column for o in columns if o.role == "group")
+                theirs[dimension.name] = row[group]
+        agree += theirs == mine
+    return agree

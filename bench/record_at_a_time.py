@@ -1,6 +1,8 @@
 """Grading customer by customer in Python, as record-at-a-time workflow engines do: for each customer,
 read its rows of every source (one query per source), compute the metrics its rules read in Python,
-then test each rule. Used by `bench/grading.py` for the comparison; not part of the product."""
+then test each rule. Rows are read two ways: with raw SQL on the driver's cursor (the fastest a
+record-at-a-time engine can be) and through the Django models (as engines built on an ORM read them).
+Used by `bench/grading.py` for the comparison; not part of the product."""
 
 from __future__ import annotations
 
@@ -17,11 +19,14 @@ SOURCE_COLUMNS = {name: ["customer_id", *source.fields] for name, source in SOUR
 
 
 def wanted_metrics(definition: Any) -> list[Metric]:
-    """The metrics the rule dimensions read (schemes graded against the population are left out)."""
+    """The metrics the dimensions read, inputs first. Schemes graded against the population (bins,
+    quantile tiers) read the population values of a batch run, as a rule engine reads thresholds."""
     names = {k for d in definition.dimensions for b in d.branches for k in keys(b.condition)}
-    metrics = definition.catalog.ordered(sorted(names))
-    if any(m.aggregate not in _SUPPORTED for m in metrics):
-        return []
+    names |= {m.metric for d in definition.dimensions for m in d.measures}
+    metrics: list[Metric] = definition.catalog.ordered(sorted(names))
+    unsupported = sorted({str(m.aggregate) for m in metrics} - set(_SUPPORTED))
+    if unsupported:
+        raise ValueError(f"record-at-a-time grading lacks the aggregates {unsupported}")
     return metrics
 
 
@@ -41,6 +46,11 @@ _SUPPORTED = {
     "drop",
     "difference",
     "band",
+    "points",
+    "weighted",
+    "bin",
+    "scaled",
+    "quantile",
 }
 
 
@@ -54,29 +64,106 @@ def customer_rows(cursor: Any, customer_id: int) -> dict[str, list[dict[str, Any
         cursor.execute(f"SELECT * FROM {OPERATIONAL_TABLES[source]} WHERE customer_id = ?", (customer_id,))
         names = [d[0] for d in cursor.description]
         rows[source] = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    return _with_days_late(rows)
+
+
+def customer_rows_orm(customer_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The same rows read through the Django models, as a workflow engine built on the ORM reads them:
+    the customer's object, then each source's related objects, their fields read by attribute."""
+    from django.apps import apps
+
+    models = {m._meta.db_table: m for m in apps.get_models()}
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for source in ("customers", *SOURCES):
+        model = models[OPERATIONAL_TABLES[source]]
+        found = model._default_manager.filter(
+            **({"pk": customer_id} if source == "customers" else {"customer_id": customer_id})
+        )
+        names = [f.attname for f in model._meta.concrete_fields]
+        rows[source] = [{name: getattr(obj, name) for name in names} for obj in found]
+    return _with_days_late(rows)
+
+
+def _with_days_late(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Payments' computed `days_late`: days from the paid bill's due date, 0 when on time."""
+    due = {b["id"]: _day(b["due_date"]) for b in rows["bills"]}
+    for payment in rows["payments"]:
+        bill_due = due.get(payment["bill_id"])
+        paid = _day(payment["paid_on"])
+        late = None if bill_due is None or paid is None else max((paid - bill_due).days, 0)
+        payment["days_late"] = late
     return rows
 
 
+def _day(value: Any) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(str(value)[:10])
+
+
 def grade(
-    definition: Any, metrics: list[Metric], rows: Mapping[str, list[dict[str, Any]]], as_of: dt.date
+    definition: Any,
+    metrics: list[Metric],
+    rows: Mapping[str, list[dict[str, Any]]],
+    as_of: dt.date,
+    population: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """Metric values and each dimension's value(s) for one customer."""
+    """Each dimension's value(s) for one customer."""
     values: dict[str, Any] = {}
     customer = rows["customers"][0] if rows["customers"] else {}
+    catalog = definition.catalog
     for metric in metrics:
-        values[metric.name] = _metric(metric, customer, rows, values, as_of, definition.catalog)
-    readable = {
-        name: values.get(definition.catalog.resolve(name).name)
-        for name in definition.catalog.fields
-        if definition.catalog.resolve(name).name in values
-    }
+        if metric.scoring is not None:
+            values[metric.name] = _score(metric, values, population, catalog)
+        else:
+            values[metric.name] = _metric(metric, customer, rows, values, as_of, catalog)
+    readable = _readable(values, catalog)
     grades: dict[str, Any] = {}
     for dimension in definition.dimensions:
         matched = [b.label for b in dimension.branches if holds(b.condition, readable)]
         grades[dimension.name] = (
-            matched if dimension.mode == "tags" else (matched[0] if matched else dimension.default)
+            sorted(matched) if dimension.mode == "tags" else (matched[0] if matched else dimension.default)
         )
     return grades
+
+
+def _readable(values: Mapping[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """The values under every name a condition may use (aliases too)."""
+    out = {}
+    for name in catalog.fields:
+        real = catalog.resolve(name).name
+        if real in values:
+            out[name] = values[real]
+    return out
+
+
+def _score(metric: Metric, values: Mapping[str, Any], population: Mapping[str, Any], catalog: Catalog) -> Any:
+    """A scheme metric (see stratacrm/segmentation/scoring.py), against given population values."""
+    scoring: Any = metric.scoring
+    inputs = [values.get(catalog.resolve(n).name) for n in metric.inputs]
+    cuts = [population.get(name) for name in scoring.cut_names(metric.name)]
+    cast = int if metric.kind == "integer" else float
+    if metric.aggregate == "points":
+        assert metric.filter is not None
+        return cast(scoring.points if holds(metric.filter, _readable(values, catalog)) else 0)
+    if metric.aggregate == "weighted":
+        return cast(sum(w * float(v or 0) for w, v in zip(scoring.weights, inputs, strict=True)))
+    value = inputs[0]
+    if metric.aggregate == "quantile":
+        for label, cut in zip(scoring.labels, cuts, strict=False):
+            if value is not None and cut is not None and value >= cut:
+                return label
+        return scoring.labels[-1]
+    if metric.aggregate == "bin":
+        better = (lambda c: value <= c) if scoring.lower_is_better else (lambda c: value >= c)
+        total = 1 + sum(1 for c in cuts if value is not None and c is not None and better(c))
+        return (total - 1) / (scoring.bins - 1) if scoring.unit else total
+    low, high = cuts  # scaled
+    if value is None or low is None or high is None or not high > low:
+        return 0.0
+    if (value <= low) if scoring.lower_is_better else (value >= high):
+        return 1.0
+    if (value >= high) if scoring.lower_is_better else (value <= low):
+        return 0.0
+    return ((high - value) if scoring.lower_is_better else (value - low)) / (high - low)
 
 
 def _time(value: Any) -> str:
@@ -97,8 +184,10 @@ def _metric(
     if metric.derived:
         inputs = [values.get(catalog.resolve(n).name) for n in metric.inputs]
         return _derived(metric, inputs, customer)
-    source = SOURCES[metric.source]
-    column = metric.time_column or source.time_column
+    if metric.source == "customers":  # e.g. tenure: months since the customer's own created_at
+        column = metric.time_column or metric.column or "created_at"
+    else:
+        column = metric.time_column or SOURCES[metric.source].time_column
     selected = rows[metric.source]
     if metric.window is not None:
         start, stop = metric.window.bounds(as_of)
