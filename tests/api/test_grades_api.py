@@ -148,3 +148,11 @@ def test_an_account_managers_grade_filters_stay_within_its_customers(utility):
     own = set(Customer.objects.filter(owner=manager).values_list("pk", flat=True))
     found = _ids(ApiClient(manager), "/api/customers?limit=500&churn_risk=low")
     assert found == own & _holding("churn_risk", "low") != set()
+
+
+def test_a_read_token_reads_grades_and_runs_but_starts_no_run(utility):
+    reader = ApiClient(role_user(Role.ADMINISTRATOR), scopes=("read",))
+    assert reader.get("/api/assignments?limit=1").status_code == 200
+    assert reader.get(f"/api/runs/{utility.pk}").json()["status"] == "succeeded"
+    refused = reader.post_json("/api/runs", {"dry_run": True})
+    assert refused.status_code == 403 and "write" in refused.json()["message"]
