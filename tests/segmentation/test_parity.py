@@ -100,7 +100,7 @@ def test_every_engine_grades_the_generated_utility_alike(
     utility = definition_from_file(RULES)
     rules = grading.definition()
     cases: tuple[tuple[Any, tuple[EngineName, ...]], ...] = (
-        (utility, ("duckdb",)),
+        (utility, ("duckdb", "spark")),
         (rules, ("duckdb", "spark")),
     )
     for definition, engines in cases:

@@ -26,7 +26,7 @@ def test_scheme_plan_compiles_to_the_golden_sql(dialect: str) -> None:
     tables = SNAPSHOT_TABLES if dialect in ("duckdb", "spark") else OPERATIONAL_TABLES
     query = scheme_plan().render(dialect=dialect, tables=tables, as_of=scheme_data.AS_OF, pretty=True)  # type: ignore[arg-type]
     check_file(
-        FIXTURES / f"plan_schemes.{dialect}.sql", f"-- params: {params_text(query.params)}\n{query.sql}\n"
+        FIXTURES / f"plan_schemes.{dialect}.sql", f"-- params: {params_text(query.params)}\n{query.script()}\n"
     )
 
 
@@ -35,7 +35,7 @@ def test_population_query_compiles_to_the_golden_sql() -> None:
         dialect="postgres", tables=OPERATIONAL_TABLES, as_of=scheme_data.AS_OF, pretty=True
     )
     path = FIXTURES / "plan_schemes_population.postgres.sql"
-    check_file(path, f"-- params: {params_text(query.params)}\n{query.sql}\n")
+    check_file(path, f"-- params: {params_text(query.params)}\n{query.script()}\n")
 
 
 def test_one_customer_with_given_population_values_compiles_to_the_golden_sql() -> None:
@@ -50,5 +50,5 @@ def test_one_customer_with_given_population_values_compiles_to_the_golden_sql() 
         pretty=True,
     )
     path = FIXTURES / "plan_schemes_live.postgres.sql"
-    check_file(path, f"-- params: {params_text(query.params)}\n{query.sql}\n")
+    check_file(path, f"-- params: {params_text(query.params)}\n{query.script()}\n")
     assert "OVER" not in query.sql  # no window functions: the population comes bound

@@ -45,6 +45,12 @@ class Query:
     params: dict[str, object]
     dialect: Dialect
     setup: tuple[str, ...] = ()
+    layers: tuple[tuple[str, str], ...] = ()  # (name, SELECT) computed first, in order (Spark)
+
+    def script(self) -> str:
+        """The layers (each under its name) then the query: what the engine is given, to read."""
+        parts = [f"-- layer {name}\n{sql};" for name, sql in self.layers]
+        return "\n".join([*parts, self.sql])
 
 
 PopulationValues = Mapping[str, float | int | None]
@@ -150,14 +156,23 @@ class Plan:
         if dialect in MATERIALIZED_LAYERS:
             for cte in tree.find_all(exp.CTE):
                 cte.set("materialized", True)
+        layers: tuple[tuple[str, str], ...] = ()
+        if dialect in SEPARATE_LAYERS:
+            layers = tuple(
+                (c.alias, c.this.sql(dialect=dialect, identify=True, pretty=pretty)) for c in tree.ctes
+            )
+            tree.set("with_", None)
         sql = tree.sql(dialect=dialect, identify=True, pretty=pretty)
-        return Query(sql, params, dialect, SESSION_SETUP[dialect])
+        return Query(sql, params, dialect, SESSION_SETUP[dialect], layers)
 
 
 # Layers are computed once each. Left to themselves, SQLite and PostgreSQL inline a layer read only
 # once, copying its expressions into every place the next layer names them: with a 100-bin score the
 # query grew about twentyfold in run time at 20,000 customers.
 MATERIALIZED_LAYERS = frozenset({"sqlite", "postgres"})
+# Spark inlines every layer into one logical plan, which grew past the driver's memory with the
+# utility rules: there each layer is its own query, checkpointed before the next reads it.
+SEPARATE_LAYERS = frozenset({"spark"})
 
 
 def render_condition(condition: Condition, *, catalog: Catalog, dialect: Dialect) -> Query:

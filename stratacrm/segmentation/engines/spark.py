@@ -2,7 +2,8 @@
 
 One session per process, started on first use: `local[2]` (this machine's cores), few shuffle
 partitions (a local job over one snapshot gains nothing from 200), no UI, UTC session time, and a log
-configuration that keeps Spark's startup chatter off the terminal. Results come back with
+configuration that keeps Spark's startup chatter off the terminal. A plan's layers run one by one,
+each checkpointed into a temporary view (`Query.layers`). Results come back with
 `DataFrame.toArrow()`: no pandas on the way.
 """
 
@@ -94,6 +95,9 @@ def execute(
     register(snapshot=snapshot, customers_patch=customers_patch)
     for statement in query.setup:
         spark.sql(statement)
+    for name, sql in query.layers:
+        # Computed now and cut from its lineage, so the next layer's plan stays small.
+        spark.sql(sql, args=query.params).localCheckpoint(eager=True).createOrReplaceTempView(name)
     return conform(spark.sql(query.sql, args=query.params).toArrow(), types)
 
 
