@@ -46,7 +46,8 @@ def test_live_plan_for_one_customer_compiles_to_the_golden_sql() -> None:
     query = plan.render(
         dialect="postgres", tables=OPERATIONAL_TABLES, as_of=dataset.AS_OF, customer_ids=[42], pretty=True
     )
-    check_file(FIXTURES / "plan_live.postgres.sql", f"-- params: {params_text(query.params)}\n{query.script()}\n")
+    text = f"-- params: {params_text(query.params)}\n{query.script()}\n"
+    check_file(FIXTURES / "plan_live.postgres.sql", text)
 
 
 def test_every_metric_compiles_to_the_golden_spark_sql() -> None:

@@ -25,9 +25,8 @@ def scheme_plan() -> Plan:
 def test_scheme_plan_compiles_to_the_golden_sql(dialect: str) -> None:
     tables = SNAPSHOT_TABLES if dialect in ("duckdb", "spark") else OPERATIONAL_TABLES
     query = scheme_plan().render(dialect=dialect, tables=tables, as_of=scheme_data.AS_OF, pretty=True)  # type: ignore[arg-type]
-    check_file(
-        FIXTURES / f"plan_schemes.{dialect}.sql", f"-- params: {params_text(query.params)}\n{query.script()}\n"
-    )
+    text = f"-- params: {params_text(query.params)}\n{query.script()}\n"
+    check_file(FIXTURES / f"plan_schemes.{dialect}.sql", text)
 
 
 def test_population_query_compiles_to_the_golden_sql() -> None:
