@@ -71,7 +71,9 @@ class CustomerFilterQuery(Schema):
     city: Text32 = ""
     owner: Id | None = Field(None, description="Owner's user id.")
     tag: Text64 = ""
-    q: Text100 = Field("", description="Account number prefix or part of the name.")
+    q: Text100 = Field(
+        "", description="Account number prefix, part of the name, or (unmask roles) 7+ leading phone digits."
+    )
     group: Text100 = Field("", description="Holds this group or tag (`value`, or `dimension:value`).")
     tier: Text100 = Field("", description="Value tier, e.g. A.")
     lifecycle: Text100 = Field("", description="Lifecycle stage, e.g. at_risk.")
