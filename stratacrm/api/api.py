@@ -16,7 +16,7 @@ from ninja.openapi.docs import render_template
 
 from stratacrm.accounts.policy import load_policy
 
-from . import audit, customers, dedupe, events, grades, imports, rules, runs, tokens, webhooks
+from . import audit, customers, dedupe, events, grades, imports, rules, runs, schemes, tokens, webhooks
 from .auth import ACTION_KEY
 from .errors import install_error_handlers
 
@@ -54,6 +54,7 @@ api.add_router("", imports.router)
 api.add_router("", dedupe.router)
 api.add_router("", webhooks.router)
 api.add_router("", rules.router)
+api.add_router("", schemes.router)
 api.add_router("", runs.router)
 api.add_router("", grades.router)
 

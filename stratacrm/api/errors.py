@@ -21,6 +21,7 @@ from stratacrm.web.services.grading import PublishRefused
 
 from .rule_drafts import RuleInvalid
 from .run_jobs import RunRefused
+from .scheme_drafts import SchemeInvalid
 
 logger = logging.getLogger(__name__)
 CODES = {
@@ -101,6 +102,12 @@ def _rule_invalid(exc: Any) -> tuple[int, dict]:
     )
 
 
+def _scheme_invalid(exc: Any) -> tuple[int, dict]:
+    return 422, error_body(
+        422, "The scheme is not valid; nothing was written.", [p.as_error() for p in exc.problems]
+    )
+
+
 def _refused(exc: Any) -> tuple[int, dict]:
     errors = [{"field": exc.field, "message": str(exc)}] if getattr(exc, "field", "") else []
     return 409, error_body(409, str(exc), errors)
@@ -122,6 +129,7 @@ HANDLERS: dict[type[Exception], Handler] = {
     ),
     IntegrityError: lambda exc: (409, error_body(409, "The data conflicts with existing records.")),
     RuleInvalid: _rule_invalid,
+    SchemeInvalid: _scheme_invalid,
     RunRefused: _refused,
     PublishRefused: _refused,
 }

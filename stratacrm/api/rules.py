@@ -1,6 +1,6 @@
-"""Rule and grade-scheme endpoints: versions to read; a rule to check, preview, keep as a draft, publish.
+"""Rule endpoints: versions to read; a rule to check, preview, keep as a draft, publish (schemes: `schemes`).
 
-Rules and schemes hold no customer data; only a preview's example customers do, limited to the reader's
+Rules hold no customer data; only a preview's example customers do, limited to the reader's
 row scope. Writes go through `rule_drafts` (the rule builder's own checks and services).
 """
 
@@ -9,8 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Path, Query, Status
 
-from stratacrm.segmentation.models import Rule, Scheme
-from stratacrm.segmentation.ruleset.schemes import SCHEME_CLASSES
+from stratacrm.segmentation.models import Rule
 from stratacrm.segmentation.text import to_text
 from stratacrm.web.models import PreviewStatus, RulePreview
 
@@ -188,42 +187,3 @@ def rule_drafts_publish(request: HttpRequest, draft_id: int = Path(..., ge=1, le
     (`ruleset.load`, `rule.version`). Administrators and marketing managers (`rule.publish`)."""
     report, run = rule_draft_publish(user=caller(request), draft_id=draft_id)
     return {"changes": [str(c) for c in report.changes], "run": None if run is None else run_present(run)}
-
-
-def _schemes(kind: str | None = None) -> list[Scheme]:
-    rows = Scheme.objects.select_related("created_by").order_by("kind", "-version")
-    return list(rows.filter(kind=kind) if kind else rows)
-
-
-@router.get("/schemes", response={200: s.SchemeList, **ERRORS}, auth=allow("rule.view"))
-def schemes_list(request: HttpRequest) -> Any:
-    """The grade schemes (value_score, lifecycle, churn_risk) with their version numbers. Every role."""
-    found: dict[str, dict[str, Any]] = {}
-    for scheme in _schemes():
-        entry = found.setdefault(scheme.kind, {"kind": scheme.kind, "current_version": None, "versions": []})
-        entry["versions"].append(scheme.version)
-        if scheme.is_current:
-            entry["current_version"] = scheme.version
-    return {"items": list(found.values())}
-
-
-@router.get("/schemes/{kind}", response={200: s.SchemeDetail, **ERRORS}, auth=allow("rule.view"))
-def schemes_detail(request: HttpRequest, kind: str = Path(..., max_length=64, pattern=NO_NUL)) -> Any:
-    """Every version of one grade scheme, newest first, with its definition (tiers and cut-offs,
-    score parts and weights, stages, churn signals and levels). Every role (`rule.view`)."""
-    versions = _schemes(kind) if kind in SCHEME_CLASSES else []
-    if not versions:
-        raise Scheme.DoesNotExist(f"no scheme {kind!r}")
-    return {
-        "kind": kind,
-        "versions": [
-            {
-                "version": v.version,
-                "is_current": v.is_current,
-                "definition": v.definition,
-                "created_at": v.created_at,
-                "created_by": _user(v.created_by),
-            }
-            for v in versions
-        ],
-    }
