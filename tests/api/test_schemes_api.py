@@ -111,6 +111,16 @@ def test_validate_names_the_field_and_row_at_fault_and_writes_nothing(utility):
 
 
 @pytest.mark.django_db
+def test_problems_follow_the_callers_language(utility):
+    chinese = ApiClient(role_user(Role.ADMINISTRATOR))
+    answer = chinese.post_json("/api/schemes/lifecycle/validate", {"bins": 3}).json()
+    assert answer["errors"] == [{"field": "bins", "message": "lifecycle 方案没有这个字段。"}]
+    twice = chinese.post_json("/api/schemes/lifecycle", {"stages": ["prospect", "new", "new"]}).json()
+    assert twice["errors"][0]["field"] == "stages" and "“new”" in twice["errors"][0]["message"]
+    assert "Line" not in twice["errors"][0]["message"]
+
+
+@pytest.mark.django_db
 def test_preview_answers_the_migration_matrix_within_scope_and_writes_nothing(utility):
     manager = client(Role.MARKETING_MANAGER)
     before = _state()
