@@ -145,7 +145,7 @@ def dataset_grade() -> None:
     step("grade", lambda: grading_run(engine="duckdb", as_of=AS_OF))
     if connection.vendor == "postgresql":  # what autovacuum does soon after; off on some test servers
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {STAMP_TABLE} SET graded = 1")
 
