@@ -54,9 +54,20 @@ def bill_create(
 
 
 def payment_build(
-    *, customer: Customer, paid_on: dt.date, amount: Decimal, channel: str = "", bill_id: int | None = None
+    *,
+    customer: Customer,
+    paid_on: dt.date,
+    amount: Decimal,
+    channel: str = "",
+    bill_id: int | None = None,
+    bill_checked: bool = False,
 ) -> Payment:
-    if bill_id is not None and not Bill.objects.filter(pk=bill_id, customer=customer).exists():
+    """A payment row; `bill_checked` when the caller already knows the bill is this customer's."""
+    if (
+        bill_id is not None
+        and not bill_checked
+        and not Bill.objects.filter(pk=bill_id, customer=customer).exists()
+    ):
         raise ValidationError({"bill_id": "no such bill of this customer"})
     return Payment(customer=customer, bill_id=bill_id, paid_on=paid_on, amount=amount, channel=channel)
 
@@ -88,8 +99,10 @@ def consumption_build(
     kwh_peak: Decimal = Decimal(0),
     kwh_flat: Decimal = Decimal(0),
     kwh_offpeak: Decimal = Decimal(0),
+    meter_checked: bool = False,
 ) -> Consumption:
-    if not UtilityAccount.objects.filter(pk=meter_id, customer=customer).exists():
+    """A consumption row; `meter_checked` when the caller already knows the meter is this customer's."""
+    if not meter_checked and not UtilityAccount.objects.filter(pk=meter_id, customer=customer).exists():
         raise ValidationError({"meter_id": "no such meter of this customer"})
     return Consumption(
         customer=customer,
