@@ -26,7 +26,8 @@ def test_the_api_benchmark_runs_end_to_end_on_a_small_data_set(tmp_path):
         timeout=300,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    for row in ("admin: list, first page", "manager: search, full name", "admin: detail (360 view)"):
-        assert row in done.stdout
+    table = done.stdout.split("\nrequest ", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert len(table) >= 5, done.stdout  # which kinds a 3-second run reaches is chance
+    assert all(row.startswith(("admin: ", "manager: ")) for row in table), table
     assert "; 0 failed" in done.stdout
     assert "target: list and search p95" in done.stdout
