@@ -91,8 +91,8 @@ for _kind, (_in, _out, _page, _create) in ROUTES.items():
 def events_bulk(request: HttpRequest, payload: s.BulkRequest) -> Any:
     """Create up to 10,000 events of any kinds in one all-or-nothing call.
 
-    Administrators only. Any invalid item: 422 listing each (`items.<index>.<field>`), nothing written.
-    One audit entry records the import.
+    Administrators only. Any invalid item: 422 listing each (`items.<index>.<field>`, or the unique or
+    check constraint it breaks), nothing written. One audit entry records the import and the ids it made.
     """
     items = [item.dict() for item in payload.items]
     return {"created": events_bulk_create(actor=caller(request), items=items)}
