@@ -33,6 +33,9 @@ def execute(*, query: Query, types: ColumnTypes, connection: Any = None) -> pa.T
     raise ValueError(f"{query.dialect} does not run in the operational database")
 
 
+FEW_CUSTOMERS = "customer_id_1"  # the parameter a plan rendered for a few customers binds first
+
+
 def _sqlite(raw: Any, query: Query, types: ColumnTypes) -> pa.Table:
     cursor = raw.cursor()
     try:
@@ -54,6 +57,11 @@ def _postgres(raw: Any, query: Query, types: ColumnTypes) -> pa.Table:
     with raw.cursor() as cursor:
         for statement in query.setup:
             cursor.execute(statement)
+        if FEW_CUSTOMERS in query.params:
+            # A live re-grade's one row or few: fetched as they are, without COPY's CSV round trip.
+            cursor.execute(query.sql, query.params)
+            names = [d.name for d in cursor.description]
+            return rows_to_table(cursor.fetchall(), names, types)
         return copy_out(cursor, sql=query.sql, params=query.params, types=types)
 
 
