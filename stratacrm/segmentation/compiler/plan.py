@@ -163,17 +163,13 @@ class Plan:
             )
             tree.set("with_", None)
         sql = tree.sql(dialect=dialect, identify=True, pretty=pretty)
-        setup = SESSION_SETUP[dialect] + (FEW_SETUP.get(dialect, ()) if customer_ids is not None else ())
-        return Query(sql, params, dialect, setup, layers)
+        return Query(sql, params, dialect, SESSION_SETUP[dialect], layers)
 
 
 # Layers are computed once each. Left to themselves, SQLite and PostgreSQL inline a layer read only
 # once, copying its expressions into every place the next layer names them: with a 100-bin score the
 # query grew about twentyfold in run time at 20,000 customers.
 MATERIALIZED_LAYERS = frozenset({"sqlite", "postgres"})
-# A plan for a few customers (the live re-grade) is a point query, but PostgreSQL's estimate of a
-# materialized layer is the whole table's: it compiled the plan with JIT, 0.4 s of a 0.5 s query.
-FEW_SETUP: Mapping[Dialect, tuple[str, ...]] = {"postgres": ("SET LOCAL jit = off",)}
 # Spark inlines every layer into one logical plan, which grew past the driver's memory with the
 # utility rules: there each layer is its own query, checkpointed before the next reads it.
 SEPARATE_LAYERS = frozenset({"spark"})
