@@ -185,7 +185,8 @@ def record(figures: dict[str, Any], definition: Any, sample: int, computed: Any)
     figures["record_sample_s"] = seconds
     figures["record_scaled_s"] = seconds * len(ids) / max(len(chosen), 1)
     figures["record_metrics"] = len(metrics)
-    figures["record_agree"] = _agreeing(graded, computed.results, definition)
+    agree, compared = _agreeing(graded, computed.results, definition)
+    figures["record_agree"] = f"{agree} of the {compared} the engine graded"
     started = time.perf_counter()
     for customer_id in chosen:
         rows = record_at_a_time.customer_rows_orm(customer_id)
@@ -196,16 +197,18 @@ def record(figures: dict[str, Any], definition: Any, sample: int, computed: Any)
     return len(chosen)
 
 
-def _agreeing(graded: dict[int, dict[str, Any]], results: Any, definition: Any) -> int:
-    """How many of the customers graded record by record got the grades the engine gave them."""
+def _agreeing(graded: dict[int, dict[str, Any]], results: Any, definition: Any) -> tuple[int, int]:
+    """How many of the customers graded record by record got the grades the engine gave them, of how
+    many the engine graded (it leaves out customers created after as_of)."""
     from stratacrm.segmentation.runs.compute import plan_for
 
     outputs = plan_for(definition).outputs
-    agree = 0
+    agree = compared = 0
     for row in results.to_pylist():
         mine = graded.get(row["customer_id"])
         if mine is None:
             continue
+        compared += 1
         theirs = {}
         for dimension in definition.dimensions:
             columns = [o for o in outputs if o.dimension == dimension.name]
@@ -217,4 +220,4 @@ def _agreeing(graded: dict[int, dict[str, Any]], results: Any, definition: Any) 
                 group = next(o.column for o in columns if o.role == "group")
                 theirs[dimension.name] = row[group]
         agree += theirs == mine
-    return agree
+    return agree, compared

@@ -20,7 +20,8 @@ def print_report(results: dict[str, dict[str, Any]], *, customers: int, sample: 
                 or (key.endswith("_mib") and not key.startswith("peak"))
             ):
                 print(f"  {key:<40} {_s(f[key]) if not key.endswith('_error') else f[key]}")
-        for key in ("first_changes", "customers_changed", "rerun_changes", "rerun_changes_by_dimension"):
+        counts = ("first_changes", "customers_changed", "rerun_changes", "rerun_changes_by_dimension")
+        for key in (*counts, "record_agree"):
             print(f"  {key:<40} {f.get(key)}")
     sqlite = results.get("sqlite", {})
     floor = sqlite.get("floor_s")
