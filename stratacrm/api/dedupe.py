@@ -3,20 +3,18 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Path, Query, Schema
 
-from stratacrm.accounts.masking import customer_fields_mask
 from stratacrm.ingest.dedupe.merge import customer_merge, customer_merge_undo
+from stratacrm.ingest.dedupe.review import candidate_dismiss, candidate_side
 from stratacrm.ingest.dedupe.scan import dedupe_scan
-from stratacrm.ingest.models import DuplicateCandidate, DuplicateStatus
+from stratacrm.ingest.models import DuplicateCandidate
 
 from .auth import PolicyRouter, allow, caller
 from .customers import ERRORS
 from .types import MAX_ID, Id
 
 router = PolicyRouter(tags=["dedupe"])
-SHOWN = ("id", "account_number", "name", "customer_type", "phone", "email", "city", "address", "id_number")
 
 
 class ScanIn(Schema):
@@ -63,8 +61,7 @@ class UndoOut(Schema):
 
 
 def _side(customer: Any, role: str) -> dict[str, Any]:
-    values = {f: getattr(customer, f) for f in SHOWN}
-    return customer_fields_mask(values, role=role)
+    return candidate_side(customer, role)
 
 
 @router.post("/duplicates/scan", response={200: ScanOut, **ERRORS}, auth=allow("dedupe.merge"))
@@ -123,15 +120,9 @@ def duplicates_merge(
     "/duplicates/{candidate_id}/dismiss", response={200: CandidateOut, **ERRORS}, auth=allow("dedupe.merge")
 )
 def duplicates_dismiss(request: HttpRequest, candidate_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    """Mark the pair as not a duplicate; later scans leave it dismissed. Administrators only."""
+    """Mark the pair as not a duplicate; later scans leave it dismissed. Administrators only; audited."""
     user = caller(request)
-    candidate = DuplicateCandidate.objects.select_related("left", "right").get(pk=candidate_id)
-    candidate.status, candidate.decided_by, candidate.decided_at = (
-        DuplicateStatus.DISMISSED,
-        user,
-        timezone.now(),
-    )
-    candidate.save(update_fields=["status", "decided_by", "decided_at"])
+    candidate = candidate_dismiss(actor=user, candidate_id=candidate_id)
     return {
         "id": candidate.pk,
         "score": candidate.score,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, customer, customers, dashboard, import_steps, imports, rules, runs, schemes
+from .views import audit, customer, customers, dashboard, dedupe, import_steps, imports, rules, runs, schemes
 
 app_name = "web"
 urlpatterns = [
@@ -55,4 +55,9 @@ urlpatterns = [
     path("imports/<int:job_id>/profile/", import_steps.import_profile_use, name="import_profile_use"),
     path("imports/<int:job_id>/preview/", import_steps.import_preview, name="import_preview"),
     path("imports/<int:job_id>/commit/", import_steps.import_commit, name="import_commit"),
+    path("duplicates/", dedupe.duplicate_list, name="duplicate_list"),
+    path("duplicates/scan/", dedupe.duplicate_scan, name="duplicate_scan"),
+    path("duplicates/<int:candidate_id>/merge/", dedupe.duplicate_merge, name="duplicate_merge"),
+    path("duplicates/<int:candidate_id>/dismiss/", dedupe.duplicate_dismiss, name="duplicate_dismiss"),
+    path("duplicates/merges/<int:merge_id>/undo/", dedupe.merge_undo, name="merge_undo"),
 ]
