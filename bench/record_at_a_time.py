@@ -24,34 +24,7 @@ def wanted_metrics(definition: Any) -> list[Metric]:
     names = {k for d in definition.dimensions for b in d.branches for k in keys(b.condition)}
     names |= {m.metric for d in definition.dimensions for m in d.measures}
     metrics: list[Metric] = definition.catalog.ordered(sorted(names))
-    unsupported = sorted({str(m.aggregate) for m in metrics} - set(_SUPPORTED))
-    if unsupported:
-        raise ValueError(f"record-at-a-time grading lacks the aggregates {unsupported}")
     return metrics
-
-
-_SUPPORTED = {
-    "count",
-    "sum",
-    "avg",
-    "min",
-    "max",
-    "count_distinct",
-    "last",
-    "days_since",
-    "months_since",
-    "value",
-    "ratio",
-    "change",
-    "drop",
-    "difference",
-    "band",
-    "points",
-    "weighted",
-    "bin",
-    "scaled",
-    "quantile",
-}
 
 
 def customer_rows(cursor: Any, customer_id: int) -> dict[str, list[dict[str, Any]]]:
