@@ -30,9 +30,8 @@ from stratacrm.web.engine_messages import engine_problem
 from stratacrm.web.models import SchemePreview
 from stratacrm.web.scheme_forms import SchemeEdit
 from stratacrm.web.selectors.scheme_editor import SchemeEditor, SchemeSpec, scheme_editor
-from stratacrm.web.services.grading import PREVIEW_SAMPLES, grading_engine
+from stratacrm.web.services.grading import PREVIEW_SAMPLES, grading_engine, preview_result
 from stratacrm.web.services.schemes import (
-    preview_result,
     ruleset_with_scheme,
     scheme_preview_publish,
     scheme_preview_start,

@@ -9,7 +9,9 @@ so only that rule gets a new version, and is refused when the rules in force cha
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +23,7 @@ from stratacrm.accounts.policy import user_may, user_require
 from stratacrm.segmentation.definitions import definition_build
 from stratacrm.segmentation.engines import engine_default
 from stratacrm.segmentation.live import definition_live
-from stratacrm.segmentation.preview import rules_preview
+from stratacrm.segmentation.preview import Preview, rules_preview
 from stratacrm.segmentation.ruleset import RuleSpec
 from stratacrm.segmentation.runs import grading_run
 from stratacrm.segmentation.runs.definition import definition_key
@@ -95,31 +97,51 @@ def _preview_compute(preview_id: int) -> None:
             status=PreviewStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         return
+    RulePreview.objects.filter(pk=preview_id).update(
+        status=PreviewStatus.READY, result=preview_result(found), finished_at=timezone.now()
+    )
+
+
+def preview_result(found: Preview) -> dict[str, Any]:
+    """A preview's moves as a preview row keeps them (the shape `selectors.previews` reads)."""
     moves = [
         [dimension, before, after, count, found.samples.get((dimension, before, after), [])]
         for (dimension, before, after), count in found.moves.items()
     ]
     result = {"customers": found.customers, "as_of": found.as_of.isoformat(), "engine": found.engine}
-    RulePreview.objects.filter(pk=preview_id).update(
-        status=PreviewStatus.READY, result={**result, "moves": moves}, finished_at=timezone.now()
-    )
+    return {**result, "moves": moves}
 
 
 def rule_preview_publish(*, user: User, preview_id: int) -> LoadReport:
     """Publish the previewed rule as a new version and start a grading run (when the user may)."""
+    return preview_publish(
+        RulePreview,
+        user=user,
+        preview_id=preview_id,
+        stale=_("The rules in force changed since this preview: preview again."),
+        document=lambda ruleset, preview: ruleset_with(
+            ruleset, rule_loaded(preview.rule), scheme=preview.rule.get("scheme")
+        ),
+    )
+
+
+def preview_publish(
+    model: Any, *, user: User, preview_id: int, stale: str, document: Callable[[Any, Any], Any]
+) -> LoadReport:
+    """Publish a finished preview of `model` (a rule's or a scheme's): `document(ruleset in force,
+    preview)` is the rule set to load; then start a grading run (when the user may)."""
     user_require(user, "rule.publish")
     with transaction.atomic():
-        preview = RulePreview.objects.select_for_update().get(pk=preview_id, user=user)
+        preview = model.objects.select_for_update().get(pk=preview_id, user=user)
         if preview.status != PreviewStatus.READY:
             raise PublishRefused(_("Only a finished preview can be published."))
         if preview.published_at is not None:
             raise PublishRefused(_("This preview was already published."))
         current = definition_live()
         if current is None or definition_key(current) != preview.base_key:
-            raise PublishRefused(_("The rules in force changed since this preview: preview again."))
+            raise PublishRefused(stale)
         ruleset, _versions = ruleset_current()
-        draft = ruleset_with(ruleset, rule_loaded(preview.rule), scheme=preview.rule.get("scheme"))
-        report = rule_set_load(document=draft, user=user)
+        report = rule_set_load(document=document(ruleset, preview), user=user)
         preview.published_at = timezone.now()
         preview.save(update_fields=["published_at"])
     if user_may(user, "run.start"):

@@ -14,25 +14,24 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stratacrm.accounts.models import User
-from stratacrm.accounts.policy import user_may, user_require
+from stratacrm.accounts.policy import user_require
 from stratacrm.segmentation.definitions import definition_build
 from stratacrm.segmentation.live import definition_live
-from stratacrm.segmentation.preview import Preview, rules_preview
+from stratacrm.segmentation.preview import rules_preview
 from stratacrm.segmentation.ruleset import Lifecycle, RuleSet, ValueScore
 from stratacrm.segmentation.ruleset.schemes import SCHEME_CLASSES
 from stratacrm.segmentation.runs.definition import definition_key
 from stratacrm.segmentation.selectors import ruleset_current
-from stratacrm.segmentation.services import LoadReport, rule_set_load
+from stratacrm.segmentation.services import LoadReport
 
 from ..background import in_background
 from ..models import PreviewStatus, SchemePreview
 from ..selectors.scheme_editor import SchemeEditor, SchemeSpec
-from .grading import PREVIEW_SAMPLES, PublishRefused, grading_engine, grading_run_start
+from .grading import PREVIEW_SAMPLES, PublishRefused, grading_engine, preview_publish, preview_result
 
 logger = logging.getLogger(__name__)
 
@@ -45,20 +44,6 @@ def ruleset_with_scheme(ruleset: RuleSet, kind: str, definition: dict[str, Any])
     if isinstance(scheme, Lifecycle):
         return replace(ruleset, lifecycle=scheme)
     return replace(ruleset, churn_risk=scheme)
-
-
-def preview_result(found: Preview) -> dict[str, Any]:
-    """A preview's moves as a preview row keeps them (the shape `selectors.previews` reads)."""
-    moves = [
-        [dimension, before, after, count, found.samples.get((dimension, before, after), [])]
-        for (dimension, before, after), count in found.moves.items()
-    ]
-    return {
-        "customers": found.customers,
-        "as_of": found.as_of.isoformat(),
-        "engine": found.engine,
-        "moves": moves,
-    }
 
 
 def scheme_preview_start(*, user: User, editor: SchemeEditor, scheme: SchemeSpec) -> SchemePreview:
@@ -103,22 +88,10 @@ def _preview_compute(preview_id: int) -> None:
 
 def scheme_preview_publish(*, user: User, preview_id: int) -> LoadReport:
     """Publish the previewed scheme as its new version and start a grading run (when the user may)."""
-    user_require(user, "rule.publish")
-    with transaction.atomic():
-        preview = SchemePreview.objects.select_for_update().get(pk=preview_id, user=user)
-        if preview.status != PreviewStatus.READY:
-            raise PublishRefused(_("Only a finished preview can be published."))
-        if preview.published_at is not None:
-            raise PublishRefused(_("This preview was already published."))
-        current = definition_live()
-        if current is None or definition_key(current) != preview.base_key:
-            raise PublishRefused(_("The definitions in force changed since this preview: preview again."))
-        ruleset, _versions = ruleset_current()
-        report = rule_set_load(
-            document=ruleset_with_scheme(ruleset, preview.kind, preview.definition), user=user
-        )
-        preview.published_at = timezone.now()
-        preview.save(update_fields=["published_at"])
-    if user_may(user, "run.start"):
-        grading_run_start(user=user)
-    return report
+    return preview_publish(
+        SchemePreview,
+        user=user,
+        preview_id=preview_id,
+        stale=_("The definitions in force changed since this preview: preview again."),
+        document=lambda ruleset, preview: ruleset_with_scheme(ruleset, preview.kind, preview.definition),
+    )
