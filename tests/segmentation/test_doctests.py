@@ -17,6 +17,7 @@ MODULES = [
     "compiler.expressions",
     "compiler.plan",
     "compiler.dimensions",
+    "engines.layers",
 ]
 
 

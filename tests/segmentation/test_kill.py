@@ -138,7 +138,7 @@ def _wait_blocked(database: Database, vendor: str, phase: str) -> None:
     if vendor == "sqlite":
         time.sleep(0.2 if phase == "compute" else 3.0)
         return
-    statement = "COPY (WITH%" if phase == "compute" else "COPY segmentation_assignmentchange%"
+    statement = "CREATE TEMPORARY TABLE%" if phase == "compute" else "COPY segmentation_assignmentchange%"
     for _ in range(1500):
         row = database.one(
             "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "

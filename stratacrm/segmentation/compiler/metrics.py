@@ -46,7 +46,8 @@ def metric_layers(
     cut: CutReader = exp.column if population == "inline" else (lambda name: exp.Placeholder(this=name))
     for level in range(1, max(depth.values(), default=0) + 1):
         at_level = [m for m in metrics if depth[m.name] == level]
-        select = exp.select(exp.Star())
+        # The layer before's columns only: a cross-joined population row stays out of later layers.
+        select = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier(layer_name(level - 1))))
         for metric in at_level:
             value = _derived(metric, binder=binder, resolve=resolve, cut=cut)
             select = select.select(value.as_(metric.name), copy=False)

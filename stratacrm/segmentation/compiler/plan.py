@@ -45,7 +45,8 @@ class Query:
     params: dict[str, object]
     dialect: Dialect
     setup: tuple[str, ...] = ()
-    layers: tuple[tuple[str, str], ...] = ()  # (name, SELECT) computed first, in order (Spark)
+    layers: tuple[tuple[str, str], ...] = ()  # (name, SELECT) computed first, in order
+    population_sql: str = ""  # with layers: the one-row SELECT of the population values over them
 
     def script(self) -> str:
         """The layers (each under its name) then the query: what the engine is given, to read."""
@@ -81,17 +82,28 @@ class Plan:
         customer_ids: Sequence[int] | None = None,
         population: PopulationValues | None = None,
         pretty: bool = False,
+        layered: bool = False,
     ) -> Query:
         """The plan as SQL with its parameters; `customer_ids` restricts every pass to those customers.
 
         `population` gives the population values (a row of `render_population`); without it a batch
-        computes them itself, and a render for a few customers is refused.
+        computes them itself, and a render for a few customers is refused. `layered`: every layer is
+        its own statement (`Query.layers`, always so on Spark), and a batch that computes its
+        population values also gets the SELECT reading them back (`Query.population_sql`), so one
+        pass over the data gives both the results and the values to record.
         """
         if dialect not in DIALECTS:
             raise ValueError(f"unknown dialect {dialect!r} (one of {', '.join(DIALECTS)})")
         source, given = self._tree(customer_ids=customer_ids, population=population)
         return self._render(
-            source, given, dialect=dialect, tables=tables, as_of=as_of, ids=customer_ids, pretty=pretty
+            source,
+            given,
+            dialect=dialect,
+            tables=tables,
+            as_of=as_of,
+            ids=customer_ids,
+            pretty=pretty,
+            layered=layered or dialect in SEPARATE_LAYERS,
         )
 
     def render_population(
@@ -130,6 +142,7 @@ class Plan:
         as_of: dt.date,
         ids: Sequence[int] | None,
         pretty: bool,
+        layered: bool = False,
     ) -> Query:
         customer_ids = ids
         tree = source.copy()
@@ -153,17 +166,25 @@ class Plan:
         used = {placeholder.name for placeholder in tree.find_all(exp.Placeholder)}
         params = resolve({k: v for k, v in values.items() if k in used}, as_of=as_of, dialect=dialect)
         params.update({k: driver_value(v, dialect=dialect) for k, v in given.items()})
-        if dialect in MATERIALIZED_LAYERS:
-            for cte in tree.find_all(exp.CTE):
-                cte.set("materialized", True)
-        layers: tuple[tuple[str, str], ...] = ()
-        if dialect in SEPARATE_LAYERS:
-            layers = tuple(
-                (c.alias, c.this.sql(dialect=dialect, identify=True, pretty=pretty)) for c in tree.ctes
-            )
-            tree.set("with_", None)
+        if not layered:
+            if dialect in MATERIALIZED_LAYERS:
+                for cte in tree.find_all(exp.CTE):
+                    cte.set("materialized", True)
+            sql = tree.sql(dialect=dialect, identify=True, pretty=pretty)
+            return Query(sql, params, dialect, SESSION_SETUP[dialect])
+        layers = tuple(
+            (cte.alias, cte.this.sql(dialect=dialect, identify=True, pretty=pretty)) for cte in tree.ctes
+        )
+        tree.set("with_", None)
         sql = tree.sql(dialect=dialect, identify=True, pretty=pretty)
-        return Query(sql, params, dialect, SESSION_SETUP[dialect], layers)
+        populations = [name for name, _ in layers if name.startswith(POPULATION_PREFIX)]
+        read = ""
+        if populations:
+            select = exp.select(exp.Star()).from_(populations[0])
+            for name in populations[1:]:
+                select = select.join(name, join_type="CROSS", copy=False)
+            read = select.sql(dialect=dialect, identify=True, pretty=pretty)
+        return Query(sql, params, dialect, SESSION_SETUP[dialect], layers, read)
 
 
 # Layers are computed once each. Left to themselves, SQLite and PostgreSQL inline a layer read only

@@ -13,7 +13,7 @@ written by `snapshot.snapshot_take`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -28,7 +28,15 @@ ENGINES: tuple[EngineName, ...] = get_args(EngineName)
 OPERATIONAL_ENGINES: tuple[EngineName, ...] = ("sqlite", "postgres")
 _VENDORS: Mapping[str, EngineName] = {"sqlite": "sqlite", "postgresql": "postgres"}
 
-__all__ = ["ENGINES", "EngineName", "engine_default", "engine_tables", "execute", "result_types"]
+__all__ = [
+    "ENGINES",
+    "EngineName",
+    "engine_default",
+    "engine_tables",
+    "execute",
+    "execute_reads",
+    "result_types",
+]
 
 
 def engine_default() -> EngineName:
@@ -69,16 +77,31 @@ def execute(
 ) -> pa.Table:
     """Run the query on the engine; snapshot engines need `snapshot` (and may replace customers' rows
     with `customers_patch`)."""
+    reads = [(query.sql, types)]
+    return execute_reads(
+        engine=engine, query=query, reads=reads, snapshot=snapshot, customers_patch=customers_patch
+    )[0]
+
+
+def execute_reads(
+    *,
+    engine: EngineName,
+    query: Query,
+    reads: Sequence[tuple[str, ColumnTypes]],
+    snapshot: Path | None = None,
+    customers_patch: pa.Table | None = None,
+) -> list[pa.Table]:
+    """Build the query's layers once (`Query.layers`), then run each read (SQL, column types) over them."""
     if engine in OPERATIONAL_ENGINES:
         from . import operational
 
-        return operational.execute(query=query, types=types)
+        return operational.execute_reads(query=query, reads=reads)
     if snapshot is None:
         raise ValueError(f"the {engine} engine reads a snapshot: give its directory")
     if engine == "duckdb":
         from . import duckdb as duck
 
-        return duck.execute(query=query, types=types, snapshot=snapshot, customers_patch=customers_patch)
+        return duck.execute(query=query, reads=reads, snapshot=snapshot, customers_patch=customers_patch)
     from . import spark
 
-    return spark.execute(query=query, types=types, snapshot=snapshot, customers_patch=customers_patch)
+    return spark.execute(query=query, reads=reads, snapshot=snapshot, customers_patch=customers_patch)

@@ -7,6 +7,8 @@ replaces those customers' rows.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -17,6 +19,7 @@ from stratacrm.ingest.tables import TABLES_BY_NAME
 from ..compiler import Query
 from ..sources import CUSTOMERS, SNAPSHOT_TABLES
 from .arrow import ColumnTypes, conform
+from .layers import steps
 
 
 def connect(*, snapshot: Path, customers_patch: pa.Table | None = None) -> duckdb.DuckDBPyConnection:
@@ -41,13 +44,31 @@ def connect(*, snapshot: Path, customers_patch: pa.Table | None = None) -> duckd
 
 
 def execute(
-    *, query: Query, types: ColumnTypes, snapshot: Path, customers_patch: pa.Table | None = None
-) -> pa.Table:
-    """The query's rows over the snapshot in `snapshot` (a directory of `<table>.parquet`)."""
+    *,
+    query: Query,
+    reads: Sequence[tuple[str, ColumnTypes]],
+    snapshot: Path,
+    customers_patch: pa.Table | None = None,
+) -> list[pa.Table]:
+    """Each read's rows over the snapshot in `snapshot` (a directory of `<table>.parquet`), the query's
+    layers built first as temporary tables."""
     con = connect(snapshot=snapshot, customers_patch=customers_patch)
     try:
         for statement in query.setup:
             con.execute(statement)
-        return conform(con.sql(query.sql, params=query.params).to_arrow_table(), types)
+        for name, sql, dead in steps(query, reads=[sql for sql, _ in reads]):
+            con.execute(f'CREATE TEMPORARY TABLE "{name}" AS {sql}', _used(sql, query.params))
+            for gone in dead:
+                con.execute(f'DROP TABLE "{gone}"')
+        return [
+            conform(con.sql(sql, params=_used(sql, query.params)).to_arrow_table(), types)
+            for sql, types in reads
+        ]
     finally:
         con.close()
+
+
+def _used(sql: str, params: dict[str, object]) -> dict[str, object]:
+    """The parameters a statement names: DuckDB refuses any it does not."""
+    named = set(re.findall(r"\$(\w+)", sql))
+    return {name: value for name, value in params.items() if name in named}

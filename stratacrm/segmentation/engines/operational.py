@@ -9,6 +9,7 @@ psycopg binds the parameters of a COPY on the client, so values stay out of the 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -17,52 +18,76 @@ from django.db import connection as default_connection
 
 from ..compiler import Query
 from .arrow import ColumnTypes, conform, rows_to_table
+from .layers import steps
 
 FETCH_ROWS = 50_000
 
 
 def execute(*, query: Query, types: ColumnTypes, connection: Any = None) -> pa.Table:
     """The query's rows as an Arrow table, columns typed by `types` (by name; None: as read)."""
+    return execute_reads(query=query, reads=[(query.sql, types)], connection=connection)[0]
+
+
+def execute_reads(
+    *, query: Query, reads: Sequence[tuple[str, ColumnTypes]], connection: Any = None
+) -> list[pa.Table]:
+    """Build the query's layers as temporary tables (dropped afterwards), then each read's rows."""
     connection = connection or default_connection
     connection.ensure_connection()
     raw = connection.connection
     if query.dialect == "sqlite":
-        return _sqlite(raw, query, types)
-    if query.dialect == "postgres":
-        return _postgres(raw, query, types)
-    raise ValueError(f"{query.dialect} does not run in the operational database")
+        run = _sqlite
+    elif query.dialect == "postgres":
+        run = _postgres
+    else:
+        raise ValueError(f"{query.dialect} does not run in the operational database")
+    built: list[str] = []
+    cursor = raw.cursor()
+    try:
+        for statement in query.setup:
+            cursor.execute(statement)
+        for name, sql, dead in steps(query, reads=[sql for sql, _ in reads]):
+            cursor.execute(f'CREATE TEMPORARY TABLE "{name}" AS {sql}', query.params)
+            built.append(name)
+            for gone in dead:
+                cursor.execute(f'DROP TABLE "{gone}"')
+                built.remove(gone)
+        return [run(cursor, query, sql, types) for sql, types in reads]
+    finally:
+        _drop(cursor, built)
+        cursor.close()
+
+
+def _drop(cursor: Any, names: list[str]) -> None:
+    """Drop the layers still there; inside a failed PostgreSQL transaction its rollback drops them."""
+    for name in names:
+        try:
+            cursor.execute(f'DROP TABLE IF EXISTS "{name}"')
+        except Exception:  # the transaction is aborted: its rollback removes the table
+            return
 
 
 FEW_CUSTOMERS = "customer_id_1"  # the parameter a plan rendered for a few customers binds first
 
 
-def _sqlite(raw: Any, query: Query, types: ColumnTypes) -> pa.Table:
-    cursor = raw.cursor()
-    try:
-        for statement in query.setup:
-            cursor.execute(statement)
-        cursor.execute(query.sql, query.params)
-        names = [d[0] for d in cursor.description]
-        batches = []
-        while rows := cursor.fetchmany(FETCH_ROWS):
-            batches.append(rows_to_table(rows, names, types))
-    finally:
-        cursor.close()
+def _sqlite(cursor: Any, query: Query, sql: str, types: ColumnTypes) -> pa.Table:
+    cursor.execute(sql, query.params)
+    names = [d[0] for d in cursor.description]
+    batches = []
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        batches.append(rows_to_table(rows, names, types))
     if not batches:
         return rows_to_table([], names, types)
     return pa.concat_tables(batches)
 
 
-def _postgres(raw: Any, query: Query, types: ColumnTypes) -> pa.Table:
-    with raw.cursor() as cursor:
-        for statement in query.setup:
-            cursor.execute(statement)
-        if FEW_CUSTOMERS in query.params:
-            # A live re-grade's one row or few: fetched as they are, without COPY's CSV round trip.
-            cursor.execute(query.sql, query.params)
-            names = [d.name for d in cursor.description]
-            return rows_to_table(cursor.fetchall(), names, types)
-        return copy_out(cursor, sql=query.sql, params=query.params, types=types)
+def _postgres(cursor: Any, query: Query, sql: str, types: ColumnTypes) -> pa.Table:
+    if FEW_CUSTOMERS in query.params:
+        # A live re-grade's one row or few: fetched as they are, without COPY's CSV round trip.
+        cursor.execute(sql, query.params)
+        names = [d.name for d in cursor.description]
+        return rows_to_table(cursor.fetchall(), names, types)
+    return copy_out(cursor, sql=sql, params=query.params, types=types)
 
 
 def copy_out(cursor: Any, *, sql: str, params: Any, types: ColumnTypes) -> pa.Table:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from stratacrm.ingest.tables import TABLES_BY_NAME
 from ..compiler import Query
 from ..sources import CUSTOMERS, SNAPSHOT_TABLES
 from .arrow import ColumnTypes, conform
+from .layers import steps
 
 MASTER = "local[2]"
 SHUFFLE_PARTITIONS = 4
@@ -88,17 +90,23 @@ def register(*, snapshot: Path, customers_patch: pa.Table | None = None) -> None
 
 
 def execute(
-    *, query: Query, types: ColumnTypes, snapshot: Path, customers_patch: pa.Table | None = None
-) -> pa.Table:
-    """The query's rows over the snapshot in `snapshot`, computed by Spark."""
+    *,
+    query: Query,
+    reads: Sequence[tuple[str, ColumnTypes]],
+    snapshot: Path,
+    customers_patch: pa.Table | None = None,
+) -> list[pa.Table]:
+    """Each read's rows over the snapshot in `snapshot`, computed by Spark after the query's layers."""
     spark = session()
     register(snapshot=snapshot, customers_patch=customers_patch)
     for statement in query.setup:
         spark.sql(statement)
-    for name, sql in query.layers:
+    for name, sql, dead in steps(query, reads=[sql for sql, _ in reads]):
         # Computed now and cut from its lineage, so the next layer's plan stays small.
         spark.sql(sql, args=query.params).localCheckpoint(eager=True).createOrReplaceTempView(name)
-    return conform(spark.sql(query.sql, args=query.params).toArrow(), types)
+        for gone in dead:
+            spark.catalog.dropTempView(gone)
+    return [conform(spark.sql(sql, args=query.params).toArrow(), t) for sql, t in reads]
 
 
 def stop() -> None:

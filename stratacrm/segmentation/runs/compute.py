@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..compiler import Plan
-from ..engines import OPERATIONAL_ENGINES, EngineName, engine_tables, execute, result_types
+from ..engines import OPERATIONAL_ENGINES, EngineName, engine_tables, execute_reads, result_types
 from ..snapshot import snapshot_take
 from . import asof
 from .definition import Definition, definition_key
@@ -51,9 +51,9 @@ def compute(
 ) -> Computed:
     """Every graded customer's metrics and outputs as of `as_of` (attributes as they were then).
 
-    Population values (cut-points of bins and quantile tiers) are computed first, by their own query,
-    so the run can record them for live re-grades. Snapshot engines read `snapshot`, or a snapshot
-    taken now into a temporary directory.
+    The plan's layers are built once; the population values (cut-points of bins and quantile tiers)
+    are read from them as well as the results, so the run can record them for live re-grades.
+    Snapshot engines read `snapshot`, or a snapshot taken now into a temporary directory.
     """
     edits = asof.edits_after(as_of=as_of, catalog=definition.catalog, today=today)
     if engine in OPERATIONAL_ENGINES:
@@ -84,13 +84,12 @@ def _run(
 ) -> Computed:
     plan = plan_for(definition)
     tables = tables or engine_tables(engine)
-    population: dict[str, Any] = {}
-    if plan.population_names:
-        query = plan.render_population(dialect=engine, tables=tables, as_of=as_of)
-        types = dict.fromkeys(plan.population_names)
-        row = execute(engine=engine, query=query, types=types, snapshot=snapshot, customers_patch=patch)
-        population = row.to_pylist()[0] if row.num_rows else {}
-    query = plan.render(dialect=engine, tables=tables, as_of=as_of, population=population or None)
-    types = result_types(plan=plan, catalog=definition.catalog)
-    results = execute(engine=engine, query=query, types=types, snapshot=snapshot, customers_patch=patch)
+    query = plan.render(dialect=engine, tables=tables, as_of=as_of, layered=True)
+    reads = [(query.sql, result_types(plan=plan, catalog=definition.catalog))]
+    if query.population_sql:
+        reads.insert(0, (query.population_sql, dict.fromkeys(plan.population_names)))
+    *row, results = execute_reads(
+        engine=engine, query=query, reads=reads, snapshot=snapshot, customers_patch=patch
+    )
+    population: dict[str, Any] = row[0].to_pylist()[0] if row and row[0].num_rows else {}
     return Computed(results, population)
