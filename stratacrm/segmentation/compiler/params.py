@@ -39,6 +39,19 @@ SESSION_SETUP: Mapping[Dialect, tuple[str, ...]] = {
     "duckdb": ("SET TimeZone = 'UTC'",),
     "spark": ("SET TIME ZONE 'UTC'",),
 }
+# A batch built layer by layer: on PostgreSQL each layer is its own statement, and JIT pays for
+# itself on the large ones (the base layer at 1,000,000 customers: 31 s with it, 39 s without) but
+# not on those of 100,000 customers, whose estimated cost stays under these thresholds.
+LAYERED_SETUP: Mapping[Dialect, tuple[str, ...]] = {
+    **SESSION_SETUP,
+    "postgres": (
+        "SET TIME ZONE 'UTC'",
+        "SET jit = on",
+        "SET jit_above_cost = 2000000",
+        "SET jit_inline_above_cost = 2000000",
+        "SET jit_optimize_above_cost = 2000000",
+    ),
+}
 
 
 @dataclass(frozen=True)

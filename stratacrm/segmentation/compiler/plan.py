@@ -34,7 +34,7 @@ from .aggregates import CUSTOMER, CUSTOMER_FILTER
 from .dimensions import Dimension, Output, check_dimensions, dimension_columns
 from .expressions import Resolver, condition_expression
 from .metrics import POPULATION_PREFIX, PopulationMode, metric_layers
-from .params import DIALECTS, SESSION_SETUP, AsOf, Binder, Dialect, driver_value, resolve
+from .params import DIALECTS, LAYERED_SETUP, SESSION_SETUP, AsOf, Binder, Dialect, driver_value, resolve
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ class Plan:
             for name in populations[1:]:
                 select = select.join(name, join_type="CROSS", copy=False)
             read = select.sql(dialect=dialect, identify=True, pretty=pretty)
-        return Query(sql, params, dialect, SESSION_SETUP[dialect], layers, read)
+        return Query(sql, params, dialect, LAYERED_SETUP[dialect], layers, read)
 
 
 # Layers are computed once each. Left to themselves, SQLite and PostgreSQL inline a layer read only
