@@ -36,7 +36,7 @@ TimeKind = Literal["date", "datetime"]
 SESSION_SETUP: Mapping[Dialect, tuple[str, ...]] = {
     "sqlite": (),
     "postgres": ("SET TIME ZONE 'UTC'", "SET jit = off"),
-    "duckdb": ("SET TimeZone = 'UTC'",),
+    "duckdb": ("SET TimeZone = 'UTC'", "SET memory_limit = '2GB'", "SET preserve_insertion_order = false"),
     "spark": ("SET TIME ZONE 'UTC'",),
 }
 # A batch built layer by layer: on PostgreSQL each layer is its own statement, and JIT pays for

@@ -8,6 +8,7 @@ replaces those customers' rows.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,7 +54,10 @@ def execute(
     """Each read's rows over the snapshot in `snapshot` (a directory of `<table>.parquet`), the query's
     layers built first as temporary tables."""
     con = connect(snapshot=snapshot, customers_patch=customers_patch)
+    spill = tempfile.TemporaryDirectory(prefix="strata-duckdb-")
     try:
+        # Past the memory limit (set by the plan's setup), layers and aggregates spill here.
+        con.execute(f"SET temp_directory = '{spill.name}'")
         for statement in query.setup:
             con.execute(statement)
         for name, sql, dead in steps(query, reads=[sql for sql, _ in reads]):
@@ -66,6 +70,7 @@ def execute(
         ]
     finally:
         con.close()
+        spill.cleanup()
 
 
 def _used(sql: str, params: dict[str, object]) -> dict[str, object]:
