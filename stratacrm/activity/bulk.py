@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from stratacrm.accounts.models import User
 from stratacrm.accounts.policy import user_require
@@ -153,6 +153,24 @@ def events_bulk_create(*, actor: User | None, items: list[dict[str, Any]]) -> di
     for index, instance in built:
         by_kind.setdefault(items[index]["type"], []).append(instance)
     counts = Counter(item["type"] for item in items)
+    try:
+        return _write(actor, items, by_kind, counts, customers=len(customers))
+    except IntegrityError:
+        # A rival writer stored a row these items repeat between the checks and the write: name them.
+        raced = _duplicates(built)
+        if not raced:
+            raise
+        raise BulkInvalid(sorted(raced, key=lambda e: e.index)[:MAX_ERRORS_REPORTED]) from None
+
+
+def _write(
+    actor: User | None,
+    items: list[dict[str, Any]],
+    by_kind: dict[str, list[models.Model]],
+    counts: Counter[str],
+    *,
+    customers: int,
+) -> dict[str, int]:
     with transaction.atomic():
         ids: dict[str, list[list[int]]] = {}
         for kind, rows in by_kind.items():
@@ -162,7 +180,7 @@ def events_bulk_create(*, actor: User | None, items: list[dict[str, Any]]) -> di
             actor=actor,
             action="event.import",
             object_type="activity.events",
-            after={"counts": dict(counts), "customers": len(customers), "ids": ids},
+            after={"counts": dict(counts), "customers": customers, "ids": ids},
         )
         customers_changed(customer_ids=[item["customer_id"] for item in items], reason="event.import")
     return dict(counts)

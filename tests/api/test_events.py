@@ -232,3 +232,31 @@ def test_bulk_of_ten_thousand_events_succeeds_and_a_bad_last_item_writes_nothing
     assert Interaction.objects.count() == 10_000
     after = AuditEntry.objects.get(action="event.import").after
     assert after is not None and after["counts"] == {"interactions": 10_000}
+
+
+def test_a_rival_write_between_the_checks_and_the_write_is_a_per_item_error(clients, monkeypatch):
+    """The checks pass, then another writer stores a ticket an item repeats before this call writes:
+    the call answers 422 naming that item (not a server error), and writes nothing."""
+    from stratacrm.activity import bulk
+
+    customer = factories.customer()
+    items = [
+        {"type": "interactions", "customer_id": customer.pk, **payloads(0)["interactions"]},
+        {"type": "tickets", "customer_id": customer.pk, **payloads(0)["tickets"]},
+    ]
+    write = bulk._write
+
+    def rival_first(*args, **kwargs):
+        Ticket.objects.create(customer=customer, **payloads(0)["tickets"])  # the rival commits first
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_write", rival_first)
+    response = clients["administrator"].post(
+        "/api/events/bulk",
+        {"items": items},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422, response.content
+    assert [e["field"] for e in response.json()["errors"]] == ["items.1.ticket_number"]
+    assert not Interaction.objects.exists()
