@@ -18,7 +18,8 @@ from stratacrm.segmentation.engines import result_types
 from stratacrm.segmentation.runs.definition import Definition
 from stratacrm.segmentation.runs.diff import diff, modes_table
 from stratacrm.segmentation.runs.small import NotSmall, diff_small, duck_double, duck_round, stage_small
-from stratacrm.segmentation.runs.staging import query, stage
+from stratacrm.segmentation.runs.staging import STAGED_SCHEMA, query, stage
+from stratacrm.segmentation.runs.store import CURRENT_TYPES
 
 from . import grading
 
@@ -114,29 +115,8 @@ def _assignment_rows(draw: st.DrawFn, dimensions: list[str], *, current: bool) -
     return pa.Table.from_pylist(list(rows.values()), schema=_SCHEMAS[schema])
 
 
-_SCHEMAS = {
-    "staged": pa.schema(
-        [
-            ("customer_id", pa.int64()),
-            ("dimension", pa.string()),
-            ("value", pa.string()),
-            ("rule_name", pa.string()),
-            ("rule_version", pa.int64()),
-            ("score", pa.float64()),
-            ("evidence", pa.string()),
-        ]
-    ),
-    "current": pa.schema(
-        [
-            ("customer_id", pa.int64()),
-            ("dimension", pa.string()),
-            ("value", pa.string()),
-            ("rule_name", pa.string()),
-            ("rule_version", pa.int64()),
-            ("since", pa.timestamp("us", tz="UTC")),
-        ]
-    ),
-}
+# The shapes the engine itself declares: staged rows, and current assignments as the store reads them.
+_SCHEMAS = {"staged": STAGED_SCHEMA, "current": pa.schema(list(CURRENT_TYPES.items()))}
 
 
 def _one_value_per_exclusive(rows: pa.Table) -> pa.Table:
