@@ -68,6 +68,7 @@ def publish(
     if write and store.postgres and customer_ids is None:
         # Live re-grades wait for a batch publish to commit (they write digests first: no deadlock).
         store._execute(f"LOCK TABLE {DIGESTS} IN EXCLUSIVE MODE", [])
+    stored = 0
     if customer_ids is None:
         candidates, digests = _batch_candidates(store, staged, fresh_since, attribution)
         stored = max(store.count(DIGESTS), 1)
@@ -95,6 +96,9 @@ def publish(
             changes=_change_rows(result, attribution),
             digests=digests,
         )
+        if customer_ids is None and len(candidates) > SCAN_SHARE * stored:
+            # Most rows are new: fresh statistics now, rather than whenever autovacuum (if on) comes.
+            store.analyze()
     return outcome
 
 

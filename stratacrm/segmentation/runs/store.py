@@ -91,6 +91,12 @@ class Store:
         if self.ids_staged and not self.postgres:
             self._execute(f"DELETE FROM temp.{IDS}", [])  # noqa: S608
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics of the tables a publish writes (PostgreSQL; SQLite plans
+        these reads by their indexes alone)."""
+        if self.postgres:
+            self._execute(f"ANALYZE {ASSIGNMENTS}, {CHANGES}, {DIGESTS}", [])
+
     def insert(self, table: str, rows: pa.Table) -> None:
         """Insert Arrow rows (column names are the table's columns)."""
         if not rows.num_rows:
