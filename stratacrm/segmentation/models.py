@@ -177,7 +177,10 @@ class GradingRun(models.Model):
 class Assignment(models.Model):
     """A customer's current value in a dimension, with the rule version and metric values behind it."""
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE)
+    # Indexed by the unique (customer, dimension, value): no second index for publishes to maintain.
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, db_index=False
+    )
     dimension = models.CharField(_("dimension"), max_length=64)
     value = models.CharField(_("value"), max_length=100)
     rule_name = models.CharField(_("rule"), max_length=100, blank=True)
@@ -204,7 +207,10 @@ class Assignment(models.Model):
 class AssignmentChange(models.Model):
     """History: a customer's value in a dimension changed (or a tag came or went)."""
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE)
+    # Both indexed by the Meta indexes below (customer first, run alone), not twice.
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, db_index=False
+    )
     dimension = models.CharField(_("dimension"), max_length=64)
     from_value = models.CharField(_("from"), max_length=100, blank=True)
     to_value = models.CharField(_("to"), max_length=100, blank=True)
@@ -212,7 +218,7 @@ class AssignmentChange(models.Model):
     as_of = models.DateField(_("as of"))
     source = models.CharField(_("source"), max_length=8, choices=ChangeSource.choices)
     run = models.ForeignKey(
-        GradingRun, verbose_name=_("run"), on_delete=models.SET_NULL, null=True, blank=True
+        GradingRun, verbose_name=_("run"), on_delete=models.SET_NULL, null=True, blank=True, db_index=False
     )
     event = models.CharField(_("event"), max_length=100, blank=True)
     rule_name = models.CharField(_("rule"), max_length=100, blank=True)
