@@ -14,6 +14,7 @@ find the few customers whose rows changed, without reading every assignment back
 from __future__ import annotations
 
 import re
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ _SAFE = re.compile(r"[a-z][a-z0-9_]*")
 _PLAIN_ROLES = ("group", "rule", "tag")
 SCORE_ROLES = ("score", "points")  # the measure stored as an assignment's score
 _local = threading.local()
+MEMORY_LIMIT = "1GB"  # DuckDB's share of a run's memory while staging and diffing
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ def duck() -> duckdb.DuckDBPyConnection:
     if con is None:
         con = _local.con = duckdb.connect(":memory:")
         con.execute("SET TimeZone = 'UTC'")  # evidence writes times in UTC, as the small path does
+        # Staging a million customers: past the limit, DuckDB spills to the process's own directory.
+        _local.spill = tempfile.TemporaryDirectory(prefix="strata-staging-")
+        con.execute(f"SET temp_directory = '{_local.spill.name}'")
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     return con
 
 
@@ -81,11 +87,13 @@ def stage(*, results: pa.Table, definition: Definition, plan: Plan) -> Staged:
         rows = query(" UNION ALL ".join(selects), params, results=results).cast(STAGED_SCHEMA)
     else:
         rows = STAGED_SCHEMA.empty_table()
+    # A customer's rows are unique by (dimension, value): XOR of the rows' hashes is a digest of the
+    # set, computed in a streaming aggregate that spills, where a sorted list per customer could not.
     digests = query(
         """
         SELECT r.customer_id, COALESCE(d.digest, 0) AS digest FROM results r LEFT JOIN (
-          SELECT customer_id, (hash(list(struct_pack(dimension, value, rule_name, rule_version, score,
-                 evidence) ORDER BY dimension, value)) >> 1)::BIGINT AS digest
+          SELECT customer_id, (bit_xor(hash(dimension, value, rule_name, rule_version, score, evidence))
+                 >> 1)::BIGINT AS digest
           FROM staged GROUP BY customer_id) d USING (customer_id)
         """,
         results=results.select(["customer_id"]),
