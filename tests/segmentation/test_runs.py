@@ -54,3 +54,50 @@ def test_a_run_that_rewrites_most_grades_refreshes_the_planner_statistics(loaded
     assert estimated() == 0
     grading_run(as_of=grading.AS_OF, definition=grading.definition())
     assert estimated() == pytest.approx(Assignment.objects.count(), rel=0.05)
+
+
+def _published() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    rows = Assignment.objects.order_by("customer_id", "dimension", "value").values_list(
+        "customer_id", "dimension", "value", "rule_name", "rule_version", "score", "evidence", "since"
+    )
+    changes = AssignmentChange.objects.order_by("customer_id", "dimension", "from_value").values_list(
+        "customer_id", "dimension", "from_value", "to_value", "rule_name", "rule_version", "source"
+    )
+    return list(rows), list(changes)
+
+
+@pytest.mark.parametrize("chunk", [7, 100])
+def test_publishing_in_chunks_of_customers_writes_what_one_chunk_writes(
+    loaded: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run (every customer new: read by range) and a re-run after some bills changed (a few
+    customers: read by id, the temporary id table refilled per chunk) publish the same rows and history
+    whether the customers go through in one chunk or in many."""
+    from django.db import connection, transaction
+
+    from stratacrm.segmentation.runs import publish, store
+
+    definition = grading.definition()
+
+    def both_runs(size: int) -> tuple[object, ...]:
+        monkeypatch.setattr(publish, "CHUNK_CUSTOMERS", size)
+        monkeypatch.setattr(store, "INLINE_IDS", min(size // 2, 500))  # small chunks: the id table
+        with transaction.atomic():
+            first = grading_run(as_of=grading.AS_OF, definition=definition)
+            after_first = _published()
+            with connection.cursor() as cursor:
+                bills = "UPDATE activity_bill SET amount = amount * 5 WHERE customer_id %% %s = 0"
+                cursor.execute(bills, [9])
+            again = grading_run(as_of=grading.AS_OF, definition=definition)
+            outcome = (first.changes, again.changes, after_first, _published())
+            transaction.set_rollback(True)
+        return outcome
+
+    chunked, whole = both_runs(chunk), both_runs(1_000_000)
+    assert chunked[1] and chunked[1] == whole[1]  # the re-run moved someone, alike
+    assert chunked[0] == whole[0]
+    for got, expected in zip(chunked[2:], whole[2:], strict=True):
+        rows, changes = got
+        expected_rows, expected_changes = expected
+        assert [r[:7] for r in rows] == [r[:7] for r in expected_rows]  # `since` is the run's time
+        assert changes == expected_changes

@@ -10,20 +10,24 @@ the caller's transaction, which makes publishing all or nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..models import ChangeSource
-from .diff import Diff, diff, modes_table
+from .diff import CHANGE_SCHEMA, Diff, diff, modes_table
 from .small import SMALL, diff_small
 from .staging import Staged, query
 from .store import DIGESTS, Store
 
-# Above this share of the stored customers, candidates' rows are read in one scan of the table.
+# Above this share of the stored customers, candidates' rows are read by customer range, not by id.
 SCAN_SHARE = 0.3
+# Customers diffed and written at a time.
+CHUNK_CUSTOMERS = 100_000
 
 
 @dataclass
@@ -68,11 +72,10 @@ def publish(
     if write and store.postgres and customer_ids is None:
         # Live re-grades wait for a batch publish to commit (they write digests first: no deadlock).
         store._execute(f"LOCK TABLE {DIGESTS} IN EXCLUSIVE MODE", [])
-    stored = 0
+    dense = False
     if customer_ids is None:
         candidates, digests = _batch_candidates(store, staged, fresh_since, attribution)
-        stored = max(store.count(DIGESTS), 1)
-        current = store.assignments(None if len(candidates) > SCAN_SHARE * stored else candidates)
+        dense = len(candidates) > SCAN_SHARE * max(store.count(DIGESTS), 1)
     else:
         candidates = pa.array(sorted(set(customer_ids)), pa.int64())
         count = len(candidates)
@@ -84,22 +87,38 @@ def publish(
                 "run_id": pa.nulls(count, pa.int64()),
             }
         )
-        current = store.assignments(candidates)
-    result = _diff(
-        staged.rows, current, candidates, dimensions, attribution.now, small=customer_ids is not None
-    )
-    outcome = Outcome(result.counts(), len(candidates), result.changes)
-    if write:
-        store.replace(
-            ids=candidates,
-            rows=_assignment_rows(result, attribution),
-            changes=_change_rows(result, attribution),
-            digests=digests,
+    counts: Counter[str] = Counter()
+    changes: list[pa.Table] = []
+    for start in range(0, len(candidates), CHUNK_CUSTOMERS):
+        # A chunk of customers at a time: a first publish of millions of rows holds one chunk's copies.
+        part = candidates.slice(start, CHUNK_CUSTOMERS)
+        current = store.assignments(part, dense=dense)
+        result = _diff(
+            staged.rows, current, part, dimensions, attribution.now, small=customer_ids is not None
         )
-        if customer_ids is None and len(candidates) > SCAN_SHARE * stored:
-            # Most rows are new: fresh statistics now, rather than whenever autovacuum (if on) comes.
-            store.analyze()
-    return outcome
+        counts.update(result.counts())
+        changes.append(result.changes)
+        if write:
+            store.replace(
+                ids=part,
+                rows=_assignment_rows(result, attribution),
+                changes=_change_rows(result, attribution),
+                digests=_within(digests, part),
+            )
+    if write and dense:
+        # Most rows are new: fresh statistics now, rather than whenever autovacuum (if on) comes.
+        store.analyze()
+    together = pa.concat_tables(changes) if changes else CHANGE_SCHEMA.empty_table()
+    return Outcome(dict(sorted(counts.items())), len(candidates), together)
+
+
+def _within(table: pa.Table, ids: pa.Array) -> pa.Table:
+    """The rows of `table` (sorted by customer) whose customer lies in the sorted chunk `ids`."""
+    if not len(ids):
+        return table.slice(0, 0)
+    column = table.column("customer_id")
+    inside = pc.and_(pc.greater_equal(column, ids[0]), pc.less_equal(column, ids[-1]))
+    return table.filter(inside)
 
 
 def _diff(

@@ -26,6 +26,7 @@ DIGESTS = AssignmentDigest._meta.db_table
 IDS = "strata_grading_ids"
 INLINE_IDS = 500  # up to this many ids are bound inline; more go through the temporary table
 SQLITE_VARIABLES = 999
+INSERT_ROWS = 50_000  # rows converted and written at a time
 _CSV = pa_csv.WriteOptions(include_header=False)
 CURRENT_TYPES = {
     "customer_id": pa.int64(),
@@ -36,6 +37,8 @@ CURRENT_TYPES = {
     "since": TIMESTAMP,
 }
 
+_SQLITE_CURRENT = ", ".join("CAST(since AS TEXT) AS since" if c == "since" else c for c in CURRENT_TYPES)
+
 
 class Store:
     """Bulk access to the segmentation tables for one publish (or one dry run)."""
@@ -45,7 +48,7 @@ class Store:
         self.raw = connection.connection
         self.postgres = connection.vendor == "postgresql"
         self.mark = "%s" if self.postgres else "?"
-        self.ids_staged = False
+        self.ids_staged: pa.Array | None = None  # the ids now in the temporary id table
 
     # -- reading -----------------------------------------------------------------------------------
     def digests(self, *, fresh_since: dt.datetime | None) -> pa.Table:
@@ -56,17 +59,22 @@ class Store:
         types = {"customer_id": pa.int64(), "digest": pa.int64(), "fresh": pa.bool_()}
         return self._select(sql, [self._time(since)], types)
 
-    def assignments(self, ids: pa.Array | None) -> pa.Table:
-        """Current assignments of the customers `ids` (all customers when None)."""
-        columns = ", ".join(CURRENT_TYPES)
-        sql = f"SELECT {columns} FROM {ASSIGNMENTS}"  # noqa: S608
-        params: list[Any] = []
-        if ids is not None:
-            if not len(ids):
-                return pa.schema(list(CURRENT_TYPES.items())).empty_table()
+    def assignments(self, ids: pa.Array, *, dense: bool = False) -> pa.Table:
+        """Current assignments of the customers `ids` (sorted). `dense`: most customers of their range
+        are wanted, so the range is read (and may include a few others) rather than each id."""
+        if not len(ids):
+            return pa.schema(list(CURRENT_TYPES.items())).empty_table()
+        # SQLite: times read as text and parsed by Arrow at once, not by the driver's converter per row.
+        columns = ", ".join(CURRENT_TYPES) if self.postgres else _SQLITE_CURRENT
+        sql = f"SELECT {columns} FROM {ASSIGNMENTS} WHERE customer_id "  # noqa: S608
+        if dense:
+            where, params = (
+                f"BETWEEN {self.mark} AND {self.mark}",
+                [int(ids[0].as_py()), int(ids[-1].as_py())],
+            )
+        else:
             where, params = self._in(ids)
-            sql += f" WHERE customer_id {where}"
-        return self._select(sql, params, CURRENT_TYPES)
+        return self._select(sql + where, params, CURRENT_TYPES)
 
     def count(self, table: str) -> int:
         cursor = self.raw.cursor()
@@ -88,8 +96,6 @@ class Store:
         self.insert(CHANGES, changes)
         if digests is not None:
             self.insert(DIGESTS, digests)
-        if self.ids_staged and not self.postgres:
-            self._execute(f"DELETE FROM temp.{IDS}", [])  # noqa: S608
 
     def analyze(self) -> None:
         """Refresh the planner's statistics of the tables a publish writes (PostgreSQL; SQLite plans
@@ -98,19 +104,26 @@ class Store:
             self._execute(f"ANALYZE {ASSIGNMENTS}, {CHANGES}, {DIGESTS}", [])
 
     def insert(self, table: str, rows: pa.Table) -> None:
-        """Insert Arrow rows (column names are the table's columns)."""
+        """Insert Arrow rows (column names are the table's columns), a slice at a time: a first
+        publish of millions of rows never holds them all as CSV or as Python values."""
         if not rows.num_rows:
             return
         columns = ", ".join(connection.ops.quote_name(c) for c in rows.column_names)
+        slices = (rows.slice(start, INSERT_ROWS) for start in range(0, rows.num_rows, INSERT_ROWS))
         if self.postgres:
-            sink = pa.BufferOutputStream()
-            pa_csv.write_csv(rows, sink, _CSV)
             with (
                 self.raw.cursor() as cursor,
                 cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy,
             ):
-                copy.write(memoryview(sink.getvalue()))
+                for part in slices:
+                    sink = pa.BufferOutputStream()
+                    pa_csv.write_csv(part, sink, _CSV)
+                    copy.write(memoryview(sink.getvalue()))
             return
+        for part in slices:
+            self._sqlite_insert(table, columns, part)
+
+    def _sqlite_insert(self, table: str, columns: str, rows: pa.Table) -> None:
         width = rows.num_columns
         flat: list[Any] = [None] * (rows.num_rows * width)
         for i, column in enumerate(rows.columns):
@@ -138,16 +151,19 @@ class Store:
         return f"IN (SELECT customer_id FROM {IDS})", []  # noqa: S608
 
     def _stage_ids(self, ids: pa.Array) -> None:
-        if self.ids_staged:
+        """Put `ids` in the temporary id table (once for the same array: a chunk's read and write)."""
+        if self.ids_staged is ids:
             return
         table = pa.table({"customer_id": pc.unique(ids.cast(pa.int64()))})
         if self.postgres:
-            self._execute(f"CREATE TEMP TABLE {IDS} (customer_id bigint PRIMARY KEY) ON COMMIT DROP", [])
+            self._execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {IDS} (customer_id bigint PRIMARY KEY) ON COMMIT DROP", []
+            )
         else:
             self._execute(f"CREATE TEMP TABLE IF NOT EXISTS {IDS} (customer_id INTEGER PRIMARY KEY)", [])
-            self._execute(f"DELETE FROM temp.{IDS}", [])  # noqa: S608
+        self._execute(f"DELETE FROM {IDS}", [])  # noqa: S608
         self.insert(IDS, table)
-        self.ids_staged = True
+        self.ids_staged = ids
 
     def _execute(self, sql: str, params: Sequence[Any]) -> None:
         cursor = self.raw.cursor()
@@ -178,9 +194,12 @@ def _sqlite_time(value: dt.datetime) -> str:
 
 
 def _sqlite_values(column: pa.ChunkedArray) -> list[Any]:
-    """Values as Django's SQLite backend stores them: dates ISO, times naive UTC text."""
+    """Values as Django's SQLite backend stores them: dates ISO, times naive UTC text (as
+    `_sqlite_time` writes them: microseconds only when there are some)."""
     if pa.types.is_timestamp(column.type):
-        return [None if v is None else _sqlite_time(v) for v in column.to_pylist()]
+        utc = column.cast(pa.timestamp("us", tz="UTC"))
+        text = pc.strftime(utc, format="%Y-%m-%d %H:%M:%S")  # seconds with six decimals
+        return pc.replace_substring_regex(text, pattern=r"\.000000$", replacement="").to_pylist()
     if pa.types.is_date(column.type):
         column = column.cast(pa.string())
     return column.to_pylist()
