@@ -14,6 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 from django.db import transaction
 from django.utils import timezone
 
@@ -75,10 +76,12 @@ def grading_run(
             computed = compute(
                 definition=definition, engine=chosen, as_of=as_of, today=today(), snapshot=snapshot
             )
-            results = computed.results
             run.population = computed.population
             step("stage")
-            staged = stage(results=results, definition=definition, plan=plan_for(definition))
+            staged = stage(results=computed.results, definition=definition, plan=plan_for(definition))
+            graded = computed.results.num_rows
+            del computed  # the metrics are staged: their memory goes back before publishing
+            pa.default_memory_pool().release_unused()
             step("publish")
             fresh_since = run.started_at - LIVE_MARGIN if as_of == today() else None
             attribution = Attribution(as_of=as_of, now=timezone.now(), run_id=run.pk)
@@ -90,7 +93,7 @@ def grading_run(
                     fresh_since=fresh_since,
                     write=not dry_run,
                 )
-                _finish(run, outcome, graded=results.num_rows, started=started)
+                _finish(run, outcome, graded=graded, started=started)
         except BaseException as error:
             _fail(run, error, started=started)
             raise
