@@ -11,7 +11,14 @@ from django.db import connection, transaction
 
 from stratacrm.ingest.loader import load_directory
 from stratacrm.segmentation.definitions import definition_from_file
-from stratacrm.segmentation.engines import engine_default, engine_tables, execute, execute_reads, result_types
+from stratacrm.segmentation.engines import (
+    EngineName,
+    engine_default,
+    engine_tables,
+    execute,
+    execute_reads,
+    result_types,
+)
 from stratacrm.segmentation.runs import today
 from stratacrm.segmentation.runs.compute import compute, plan_for
 from stratacrm.segmentation.snapshot import snapshot_take
@@ -47,7 +54,8 @@ def test_one_pass_gives_the_population_query_values_and_the_bound_plan_results(
     tables = engine_tables(engine)
     snapshot = tmp_path / "snapshot"
     snapshot_take(out=snapshot)
-    for name, given in ((engine, None), ("duckdb", snapshot)):
+    runs: tuple[tuple[EngineName, Path | None], ...] = ((engine, None), ("duckdb", snapshot))
+    for name, given in runs:
         computed = compute(
             definition=definition, engine=name, as_of=grading.AS_OF, today=today(), snapshot=given
         )
