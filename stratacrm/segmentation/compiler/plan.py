@@ -178,12 +178,11 @@ class Plan:
         tree.set("with_", None)
         sql = tree.sql(dialect=dialect, identify=True, pretty=pretty)
         populations = [name for name, _ in layers if name.startswith(POPULATION_PREFIX)]
-        read = ""
-        if populations:
-            select = exp.select(exp.Star()).from_(populations[0])
-            for name in populations[1:]:
-                select = select.join(name, join_type="CROSS", copy=False)
-            read = select.sql(dialect=dialect, identify=True, pretty=pretty)
+        read = (
+            _population_row(populations).sql(dialect=dialect, identify=True, pretty=pretty)
+            if populations
+            else ""
+        )
         return Query(sql, params, dialect, LAYERED_SETUP[dialect], layers, read)
 
 
@@ -298,9 +297,15 @@ def _population_plan(catalog: Catalog, relative: list[Metric]) -> Plan:
     layers = metric_layers(catalog.ordered(m.name for m in relative), binder=binder, resolve=_row(catalog))
     populations = [name for name, _ in layers if name.startswith(POPULATION_PREFIX)]
     last = max(i for i, (name, _) in enumerate(layers) if name in populations)
-    select = exp.select(exp.Star()).from_(populations[0], copy=False)
-    for name in populations[1:]:
-        select = select.join(name, join_type="CROSS", copy=False)
+    select = _population_row(populations)
     for name, layer in layers[: last + 1]:
         select = select.with_(name, as_=layer, copy=False)
     return Plan(select, dict(binder.values), (), ())
+
+
+def _population_row(populations: Sequence[str]) -> exp.Select:
+    """The one row of population values: every `population_<level>` layer, cross-joined."""
+    select = exp.select(exp.Star()).from_(populations[0], copy=False)
+    for name in populations[1:]:
+        select = select.join(name, join_type="CROSS", copy=False)
+    return select
