@@ -77,7 +77,7 @@ def _stage(results: pa.Table, *, definition: Definition, plan: Plan) -> Staged:
     for a few customers, through DuckDB otherwise or when a value needs DuckDB's own writing."""
     if results.num_rows <= SMALL:
         try:
-            return Staged(stage_small(results=results, definition=definition, plan=plan), NO_DIGESTS)
+            return Staged(NO_DIGESTS, held=stage_small(results=results, definition=definition, plan=plan))
         except NotSmall:
             pass
     return stage(results=results, definition=definition, plan=plan)

@@ -191,6 +191,8 @@ class Assignment(models.Model):
         GradingRun, verbose_name=_("run"), on_delete=models.SET_NULL, null=True, blank=True
     )
     since = models.DateTimeField(_("since"))
+    # Of the row's content (runs/staging.py): a run rewrites only rows whose digest changed.
+    digest = models.BigIntegerField(_("digest"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("assignment")

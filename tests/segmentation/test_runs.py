@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from stratacrm.ingest.loader import load_directory
-from stratacrm.segmentation.models import Assignment, AssignmentChange, GradingRun
+from stratacrm.segmentation.models import Assignment, AssignmentChange, AssignmentDigest, GradingRun
 from stratacrm.segmentation.runs import grading_run
 
 from . import grading
@@ -75,15 +75,16 @@ def test_publishing_in_chunks_of_customers_writes_what_one_chunk_writes(
 ) -> None:
     """A first run (every customer new: read by range) and a re-run after some bills changed (a few
     customers: read by id, the temporary id table refilled per chunk) publish the same rows and history
-    whether the customers go through in one chunk or in many."""
+    whether the customers are staged and published in one chunk or in many."""
     from django.db import connection, transaction
 
-    from stratacrm.segmentation.runs import publish, store
+    from stratacrm.segmentation.runs import publish, staging, store
 
     definition = grading.definition()
 
     def both_runs(size: int) -> tuple[object, object, Published, Published]:
         monkeypatch.setattr(publish, "CHUNK_CUSTOMERS", size)
+        monkeypatch.setattr(staging, "STAGE_CUSTOMERS", size)
         monkeypatch.setattr(store, "INLINE_IDS", min(size // 2, 500))  # small chunks: the id table
         with transaction.atomic():
             first = grading_run(as_of=grading.AS_OF, definition=definition)
@@ -105,3 +106,34 @@ def test_publishing_in_chunks_of_customers_writes_what_one_chunk_writes(
     ):
         assert [r[:7] for r in rows] == [r[:7] for r in expected_rows]  # `since` is the run's time
         assert changes == expected_changes
+
+
+def test_a_rerun_rewrites_only_the_rows_whose_content_changed(loaded: Path) -> None:
+    """After some bills change, a row whose content (value, rule, score, evidence) stays is left as it
+    was stored (same id, same run); the others are rewritten, and the result is what grading from
+    nothing gives."""
+    from django.db import connection
+
+    definition = grading.definition()
+    first = grading_run(as_of=grading.AS_OF, definition=definition)
+    columns = (
+        *("customer_id", "dimension", "value", "rule_name", "rule_version", "score", "evidence", "digest"),
+    )
+    before = {r[:3]: r for r in Assignment.objects.values_list(*columns, "id", "run_id")}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE activity_bill SET amount = amount * 5 WHERE customer_id %% %s = 0", [9])
+    again = grading_run(as_of=grading.AS_OF, definition=definition)
+    after = {r[:3]: r for r in Assignment.objects.values_list(*columns, "id", "run_id")}
+    kept = [k for k, row in after.items() if k in before and before[k][7] == row[7]]
+    rewritten = [k for k in after if k not in kept]
+    assert kept and rewritten
+    assert all(after[k] == before[k] for k in kept)  # untouched: same content, id and run
+    assert {after[k][9] for k in kept} == {first.pk}
+    assert {after[k][9] for k in rewritten} == {again.pk}
+    assert all(before[k][:8] != after[k][:8] for k in rewritten if k in before)
+
+    Assignment.objects.all().delete()
+    AssignmentDigest.objects.all().delete()
+    grading_run(as_of=grading.AS_OF, definition=definition)
+    scratch = {r[:3]: r for r in Assignment.objects.values_list(*columns)}
+    assert {k: r[:8] for k, r in after.items()} == scratch

@@ -84,7 +84,11 @@ def _sorted(table: pa.Table) -> list[dict[str, Any]]:
 def test_staging_matches_duckdb(name: str, data: st.DataObject) -> None:
     definition = _definition(name)
     results = data.draw(_results(name))
+    # The small path leaves rows' digests (DuckDB's hash) unknown: a later batch rewrites those rows.
     expected = stage(results=results, definition=definition, plan=definition.plan()).rows
+    expected = expected.set_column(
+        expected.schema.get_field_index("digest"), "digest", pa.nulls(expected.num_rows, pa.int64())
+    )
     assert _sorted(stage_small(results=results, definition=definition, plan=definition.plan())) == _sorted(
         expected
     )
@@ -96,7 +100,7 @@ _labels = st.sampled_from(["A", "B", "C", "高价值"])
 @st.composite
 def _assignment_rows(draw: st.DrawFn, dimensions: list[str], *, current: bool) -> pa.Table:
     rows = {}
-    for _ in range(draw(st.integers(0, 8))):
+    for number in range(draw(st.integers(0, 8))):
         key = (draw(st.integers(1, 3)), draw(st.sampled_from(dimensions)), draw(_labels))
         rows[key] = {
             "customer_id": key[0],
@@ -104,9 +108,10 @@ def _assignment_rows(draw: st.DrawFn, dimensions: list[str], *, current: bool) -
             "value": key[2],
             "rule_name": draw(st.none() | st.sampled_from(["r1", "r2"])),
             "rule_version": draw(st.none() | st.integers(1, 3)),
+            "digest": draw(st.none() | st.integers(1, 2)),  # equal digests keep a stored row
         }
         if current:
-            rows[key]["since"] = draw(_times)
+            rows[key].update(id=number + 1, since=draw(_times))
         else:
             rows[key].update(
                 score=draw(st.none() | _floats), evidence=draw(st.sampled_from(["{}", '{"a":1}']))
@@ -145,6 +150,7 @@ def test_diff_matches_duckdb(data: st.DataObject) -> None:
     got = diff_small(staged=staged, current=current, modes={d.name: d.mode for d in dimensions}, now=NOW)
     assert got.rows.to_pylist() == expected.rows.to_pylist()
     assert got.changes.to_pylist() == expected.changes.to_pylist()
+    assert got.stale.to_pylist() == expected.stale.to_pylist()
     assert got.rows.schema == expected.rows.schema
     assert got.changes.schema == expected.changes.schema
 

@@ -1,9 +1,11 @@
 """The diff between staged rows and current assignments, in DuckDB over Arrow.
 
-For the candidate customers it gives the rows to write (keeping `since` where a value stays) and the
-history: one change per exclusive dimension whose value moved (from '' when there was none, to '' when
-there is none any more), one per tag gained ('' → tag) or lost (tag → ''). A dimension no longer
-defined loses its values like tags.
+For the candidate customers it gives the rows to write, the stored rows they replace and the history.
+A row is kept as stored when its digest (of its content) is the staged row's; every other staged row
+is written (keeping `since` where a value stays) and every other stored row goes. The history has
+one change per exclusive dimension whose value moved (from '' when there was none, to '' when there
+is none any more), one per tag gained ('' → tag) or lost (tag → ''). A dimension no longer defined
+loses its values like tags.
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ from ..compiler import Dimension
 from ..engines.arrow import TIMESTAMP
 from .staging import query
 
-ROW_COLUMNS = ["customer_id", "dimension", "value", "rule_name", "rule_version", "score", "evidence"]
+ROW_COLUMNS = [
+    *("customer_id", "dimension", "value", "rule_name", "rule_version", "score", "evidence", "digest")
+]
+# A stored row `o` stays as it is when the staged row `n` of the same value has its digest.
+_KEPT = "COALESCE(o.digest = n.digest, FALSE)"
 CHANGE_SCHEMA = pa.schema(
     [
         ("customer_id", pa.int64()),
@@ -34,10 +40,12 @@ CHANGE_SCHEMA = pa.schema(
 
 @dataclass(frozen=True)
 class Diff:
-    """What publishing the candidates means: their new rows (with `since`) and their history."""
+    """What publishing the candidates means: the rows to write (with `since`), the ids of the stored
+    rows to delete, and the history."""
 
     rows: pa.Table
     changes: pa.Table
+    stale: pa.Array
 
     def counts(self) -> dict[str, int]:
         """Changes per dimension."""
@@ -58,9 +66,18 @@ def diff(*, staged: pa.Table, current: pa.Table, modes: pa.Table, now: dt.dateti
         f"""
         SELECT {", ".join(f"n.{c}" for c in ROW_COLUMNS)}, COALESCE(o.since, $now) AS since
         FROM staged n LEFT JOIN current o USING (customer_id, dimension, value)
+        WHERE NOT {_KEPT}
         ORDER BY n.customer_id, n.dimension, n.value
         """,  # noqa: S608
         {"now": now},
+        staged=staged,
+        current=current,
+    )
+    stale = query(
+        f"""
+        SELECT o.id FROM current o LEFT JOIN staged n USING (customer_id, dimension, value)
+        WHERE NOT {_KEPT} ORDER BY o.id
+        """,  # noqa: S608
         staged=staged,
         current=current,
     )
@@ -96,4 +113,5 @@ def diff(*, staged: pa.Table, current: pa.Table, modes: pa.Table, now: dt.dateti
     return Diff(
         rows.cast(rows.schema.set(rows.schema.get_field_index("since"), pa.field("since", TIMESTAMP))),
         changes.cast(CHANGE_SCHEMA),
+        stale.column("id").combine_chunks().cast(pa.int64()),
     )

@@ -3,8 +3,9 @@
 A batch run compares its digests with the stored ones: only customers whose digest differs (or who
 appear or vanish) are candidates, so a re-run where 1% of the customers changed reads and writes about
 1% of the assignments. A live re-grade makes its customers the candidates. For the candidates, the
-current rows are read back, diffed (`diff.py`) and replaced: assignments, history, digests — within
-the caller's transaction, which makes publishing all or nothing.
+current rows are read back and diffed (`diff.py`); the rows whose content changed are replaced, with
+the history and the digests — within the caller's transaction, which makes publishing all or nothing.
+The candidates' rows are staged a chunk at a time, as they are published.
 """
 
 from __future__ import annotations
@@ -94,13 +95,14 @@ def publish(
         part = candidates.slice(start, CHUNK_CUSTOMERS)
         current = store.assignments(part, dense=dense)
         result = _diff(
-            staged.rows, current, part, dimensions, attribution.now, small=customer_ids is not None
+            staged.rows_of(part), current, part, dimensions, attribution.now, small=customer_ids is not None
         )
         counts.update(result.counts())
         changes.append(result.changes)
         if write:
             store.replace(
                 ids=part,
+                stale=result.stale,
                 rows=_assignment_rows(result, attribution),
                 changes=_change_rows(result, attribution),
                 digests=_within(digests, part),
@@ -122,7 +124,7 @@ def _within(table: pa.Table, ids: pa.Array) -> pa.Table:
 
 
 def _diff(
-    staged: pa.Table,
+    staged: pa.Table,  # the candidates' rows
     current: pa.Table,
     candidates: pa.Array,
     dimensions: Sequence[object],
@@ -132,14 +134,11 @@ def _diff(
 ) -> Diff:
     """The diff for the candidates: in plain Python for a few customers, in DuckDB otherwise."""
     if small and len(candidates) <= SMALL:
-        wanted = set(candidates.to_pylist())
-        rows = staged.filter(pa.array([c in wanted for c in staged.column("customer_id").to_pylist()]))
         modes = {d.name: d.mode for d in dimensions}  # type: ignore[attr-defined]
-        return diff_small(staged=rows, current=current, modes=modes, now=now)
+        return diff_small(staged=staged, current=current, modes=modes, now=now)
     ids = pa.table({"customer_id": candidates})
-    rows = query("SELECT s.* FROM staged s SEMI JOIN ids USING (customer_id)", staged=staged, ids=ids)
     current = query("SELECT c.* FROM current c SEMI JOIN ids USING (customer_id)", current=current, ids=ids)
-    return diff(staged=rows, current=current, modes=modes_table(dimensions), now=now)  # type: ignore[arg-type]
+    return diff(staged=staged, current=current, modes=modes_table(dimensions), now=now)  # type: ignore[arg-type]
 
 
 def _batch_candidates(
@@ -193,6 +192,7 @@ def _assignment_rows(result: Diff, attribution: Attribution) -> pa.Table:
             "evidence": rows.column("evidence"),
             "run_id": _constant(attribution.run_id, count, pa.int64()),
             "since": rows.column("since"),
+            "digest": rows.column("digest"),
         }
     )
 

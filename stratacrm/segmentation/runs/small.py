@@ -75,6 +75,7 @@ def stage_small(*, results: pa.Table, definition: Definition, plan: Plan) -> pa.
                         "value": row[group.column],
                         "rule_name": ref.name if ref else None,
                         "rule_version": int(ref.version) if ref else None,
+                        "digest": None,  # DuckDB's hash is not this path's: the next batch rewrites
                     }
                 )
             for number, tag in tags:
@@ -86,6 +87,7 @@ def stage_small(*, results: pa.Table, definition: Definition, plan: Plan) -> pa.
                             "value": tag.label,
                             "rule_name": ref.name if ref else None,
                             "rule_version": ref.version if ref else None,
+                            "digest": None,
                         }
                     )
     return pa.Table.from_pylist(staged, schema=STAGED_SCHEMA)
@@ -95,19 +97,33 @@ def diff_small(*, staged: pa.Table, current: pa.Table, modes: Mapping[str, str],
     """What `diff.diff` gives for the same tables (both restricted to the same customers)."""
     new = staged.to_pylist()
     old = current.to_pylist()
-    since = {(o["customer_id"], o["dimension"], o["value"]): o["since"] for o in old}
+
+    def key(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (row["customer_id"], row["dimension"], row["value"])
+
+    def kept(n: Mapping[str, Any] | None, o: Mapping[str, Any] | None) -> bool:
+        return (
+            n is not None
+            and o is not None
+            and None not in (n["digest"], o["digest"])
+            and (n["digest"] == o["digest"])
+        )
+
+    stored = {key(o): o for o in old}
+    staged_by_key = {key(n): n for n in new}
     rows = [
-        {
-            **{c: n[c] for c in ROW_COLUMNS},
-            "since": since.get((n["customer_id"], n["dimension"], n["value"]), now),
-        }
+        {**{c: n[c] for c in ROW_COLUMNS}, "since": stored[key(n)]["since"] if key(n) in stored else now}
         for n in new
+        if not kept(n, stored.get(key(n)))
     ]
-    rows.sort(key=lambda r: (r["customer_id"], r["dimension"], r["value"]))
+    rows.sort(key=key)
+    stale = sorted(o["id"] for o in old if not kept(staged_by_key.get(key(o)), o))
     changes = _moved(new, old, modes) + _tagged(new, old, modes)
     changes.sort(key=lambda c: (c["customer_id"], c["dimension"], c["from_value"], c["to_value"]))
     return Diff(
-        pa.Table.from_pylist(rows, schema=ROWS_SCHEMA), pa.Table.from_pylist(changes, schema=CHANGE_SCHEMA)
+        pa.Table.from_pylist(rows, schema=ROWS_SCHEMA),
+        pa.Table.from_pylist(changes, schema=CHANGE_SCHEMA),
+        pa.array(stale, pa.int64()),
     )
 
 

@@ -7,8 +7,13 @@ the measures the plan publishes with the dimension (a score, its components, eac
 the score or points total is also the assignment's `score`); numbers are rounded to 6
 decimals so that engines which add floats in another order stage the same text.
 
-Each customer also gets a digest of its staged rows: a run compares digests with the last run's to
-find the few customers whose rows changed, without reading every assignment back.
+Each row gets a digest of its content, and each customer the digest of its rows: a run compares
+customers' digests with the last run's to find the few customers whose rows changed, without reading
+every assignment back, then rows' digests to rewrite only the rows that changed.
+
+A batch stages a chunk of customers at a time: once for the digests, and again, while publishing, for
+the chunks of customers whose digest changed. The rows of a million customers (their evidence text
+is most of a run's memory) are never all held at once.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..catalog import Catalog
 from ..compiler import Dimension, Plan
@@ -37,6 +43,7 @@ STAGED_SCHEMA = pa.schema(
         ("rule_version", pa.int64()),
         ("score", pa.float64()),
         ("evidence", pa.string()),
+        ("digest", pa.int64()),  # of the row's content; null where unknown (the row is then rewritten)
     ]
 )
 DIGEST_SCHEMA = pa.schema([("customer_id", pa.int64()), ("digest", pa.int64())])
@@ -45,14 +52,49 @@ _PLAIN_ROLES = ("group", "rule", "tag")
 SCORE_ROLES = ("score", "points")  # the measure stored as an assignment's score
 _local = threading.local()
 MEMORY_LIMIT = "1GB"  # DuckDB's share of a run's memory while staging and diffing
+STAGE_CUSTOMERS = 100_000  # customers staged at a time
+# A row's digest: hash of its content, shifted to fit a signed BIGINT. The XOR of a customer's row
+# digests is the customer's digest (a shift distributes over XOR).
+_ROW_DIGEST = "(hash(dimension, value, rule_name, rule_version, score, evidence) >> 1)::BIGINT"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """How a batch's results become assignment rows: staged again for any set of customers."""
+
+    results: pa.Table
+    sql: str
+    params: dict[str, Any]
+
+    def of(self, results: pa.Table) -> pa.Table:
+        rows = query(self.sql, self.params, results=results)
+        return rows.cast(STAGED_SCHEMA)
 
 
 @dataclass(frozen=True)
 class Staged:
-    """Assignment rows and one digest per graded customer (0 for a customer with no rows)."""
+    """One digest per graded customer (0 for a customer with no rows) and the customers' rows: held
+    (a live re-grade's few) or staged from the results when asked for (a batch's)."""
 
-    rows: pa.Table
     digests: pa.Table
+    held: pa.Table | None = None
+    source: Rows | None = None
+
+    def rows_of(self, ids: pa.Array) -> pa.Table:
+        """The rows of the customers `ids`."""
+        if self.held is not None:
+            return self.held.filter(pc.is_in(self.held.column("customer_id"), value_set=ids))
+        if self.source is None:
+            return STAGED_SCHEMA.empty_table()
+        results = self.source.results
+        return self.source.of(results.filter(pc.is_in(results.column("customer_id"), value_set=ids)))
+
+    @property
+    def rows(self) -> pa.Table:
+        """Every customer's rows at once (a few customers' worth: tests, previews of small data)."""
+        if self.held is not None:
+            return self.held
+        return self.source.of(self.source.results) if self.source else STAGED_SCHEMA.empty_table()
 
 
 def duck() -> duckdb.DuckDBPyConnection:
@@ -81,25 +123,32 @@ def query(sql: str, params: dict[str, Any] | None = None, **tables: pa.Table) ->
 
 
 def stage(*, results: pa.Table, definition: Definition, plan: Plan) -> Staged:
-    """Assignment rows and digests from a plan's results."""
+    """Digests from a plan's results (staged a chunk of customers at a time), and how to stage rows."""
     selects, params = _selects(definition=definition, plan=plan, schema=results.schema)
-    if selects:
-        rows = query(" UNION ALL ".join(selects), params, results=results).cast(STAGED_SCHEMA)
-    else:
-        rows = STAGED_SCHEMA.empty_table()
-    # A customer's rows are unique by (dimension, value): XOR of the rows' hashes is a digest of the
-    # set, computed in a streaming aggregate that spills, where a sorted list per customer could not.
-    digests = query(
+    if not selects:
+        return Staged(_digests(results, STAGED_SCHEMA.empty_table()))
+    union = " UNION ALL ".join(selects)
+    source = Rows(results, f"SELECT *, {_ROW_DIGEST} AS digest FROM ({union})", params)  # noqa: S608
+    parts = []
+    for start in range(0, results.num_rows, STAGE_CUSTOMERS):
+        chunk = results.slice(start, STAGE_CUSTOMERS)
+        parts.append(_digests(chunk, source.of(chunk)))
+    digests = pa.concat_tables(parts) if parts else DIGEST_SCHEMA.empty_table()
+    return Staged(digests, source=source)
+
+
+def _digests(results: pa.Table, rows: pa.Table) -> pa.Table:
+    """Each customer's digest: a customer's rows are unique by (dimension, value), so the XOR of
+    their digests is a digest of the set."""
+    return query(
         """
         SELECT r.customer_id, COALESCE(d.digest, 0) AS digest FROM results r LEFT JOIN (
-          SELECT customer_id, (bit_xor(hash(dimension, value, rule_name, rule_version, score, evidence))
-                 >> 1)::BIGINT AS digest
-          FROM staged GROUP BY customer_id) d USING (customer_id)
+          SELECT customer_id, bit_xor(digest) AS digest FROM staged GROUP BY customer_id
+        ) d USING (customer_id)
         """,
         results=results.select(["customer_id"]),
-        staged=rows,
+        staged=rows.select(["customer_id", "digest"]),
     ).cast(DIGEST_SCHEMA)
-    return Staged(rows, digests)
 
 
 def evidence_metrics(dimension: Dimension, *, catalog: Catalog) -> list[str]:

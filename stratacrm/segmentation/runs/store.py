@@ -23,18 +23,21 @@ from ..models import Assignment, AssignmentChange, AssignmentDigest
 ASSIGNMENTS = Assignment._meta.db_table
 CHANGES = AssignmentChange._meta.db_table
 DIGESTS = AssignmentDigest._meta.db_table
-IDS = "strata_grading_ids"
+IDS = "strata_grading_ids"  # customer ids
+STALE = "strata_grading_stale"  # ids of assignments to delete
 INLINE_IDS = 500  # up to this many ids are bound inline; more go through the temporary table
 SQLITE_VARIABLES = 999
 INSERT_ROWS = 50_000  # rows converted and written at a time
 _CSV = pa_csv.WriteOptions(include_header=False)
 CURRENT_TYPES = {
+    "id": pa.int64(),
     "customer_id": pa.int64(),
     "dimension": pa.string(),
     "value": pa.string(),
     "rule_name": pa.string(),
     "rule_version": pa.int64(),
     "since": TIMESTAMP,
+    "digest": pa.int64(),
 }
 
 _SQLITE_CURRENT = ", ".join("CAST(since AS TEXT) AS since" if c == "since" else c for c in CURRENT_TYPES)
@@ -48,7 +51,7 @@ class Store:
         self.raw = connection.connection
         self.postgres = connection.vendor == "postgresql"
         self.mark = "%s" if self.postgres else "?"
-        self.ids_staged: pa.Array | None = None  # the ids now in the temporary id table
+        self.ids_staged: dict[str, pa.Array] = {}  # the ids now in each temporary id table
 
     # -- reading -----------------------------------------------------------------------------------
     def digests(self, *, fresh_since: dt.datetime | None) -> pa.Table:
@@ -85,13 +88,19 @@ class Store:
             cursor.close()
 
     # -- writing -----------------------------------------------------------------------------------
-    def replace(self, *, ids: pa.Array, rows: pa.Table, changes: pa.Table, digests: pa.Table | None) -> None:
-        """Delete the assignments and digests of `ids`, then insert `rows`, `changes` and `digests`."""
+    def replace(
+        self, *, ids: pa.Array, stale: pa.Array, rows: pa.Table, changes: pa.Table, digests: pa.Table | None
+    ) -> None:
+        """Delete the digests of the customers `ids` and the assignments `stale` (their ids), then
+        insert `rows`, `changes` and `digests`."""
         if not len(ids):
             return
         where, params = self._in(ids)
-        for table in (DIGESTS, ASSIGNMENTS):  # digests first: see publish.py on locking
-            self._execute(f"DELETE FROM {table} WHERE customer_id {where}", params)  # noqa: S608
+        # Digests first: see publish.py on locking.
+        self._execute(f"DELETE FROM {DIGESTS} WHERE customer_id {where}", params)  # noqa: S608
+        if len(stale):
+            where, params = self._in(stale, table=STALE, column="id")
+            self._execute(f"DELETE FROM {ASSIGNMENTS} WHERE id {where}", params)  # noqa: S608
         self.insert(ASSIGNMENTS, rows)
         self.insert(CHANGES, changes)
         if digests is not None:
@@ -142,28 +151,24 @@ class Store:
             self.raw.execute(statement((len(flat) - whole) // width), flat[whole:])
 
     # -- helpers -----------------------------------------------------------------------------------
-    def _in(self, ids: pa.Array) -> tuple[str, list[Any]]:
-        """`IN (...)` over the ids: bound inline when few, else through the temporary id table."""
+    def _in(self, ids: pa.Array, *, table: str = IDS, column: str = "customer_id") -> tuple[str, list[Any]]:
+        """`IN (...)` over the ids: bound inline when few, else through a temporary id table."""
         values = [int(i) for i in ids.to_pylist()] if len(ids) <= INLINE_IDS else None
         if values is not None:
             return "IN (" + ", ".join([self.mark] * len(values)) + ")", values
-        self._stage_ids(ids)
-        return f"IN (SELECT customer_id FROM {IDS})", []  # noqa: S608
+        self._stage_ids(ids, table=table, column=column)
+        return f"IN (SELECT {column} FROM {table})", []  # noqa: S608
 
-    def _stage_ids(self, ids: pa.Array) -> None:
-        """Put `ids` in the temporary id table (once for the same array: a chunk's read and write)."""
-        if self.ids_staged is ids:
+    def _stage_ids(self, ids: pa.Array, *, table: str, column: str) -> None:
+        """Put `ids` in a temporary id table (once for the same array: a chunk's read and write)."""
+        if self.ids_staged.get(table) is ids:
             return
-        table = pa.table({"customer_id": pc.unique(ids.cast(pa.int64()))})
-        if self.postgres:
-            self._execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {IDS} (customer_id bigint PRIMARY KEY) ON COMMIT DROP", []
-            )
-        else:
-            self._execute(f"CREATE TEMP TABLE IF NOT EXISTS {IDS} (customer_id INTEGER PRIMARY KEY)", [])
-        self._execute(f"DELETE FROM {IDS}", [])  # noqa: S608
-        self.insert(IDS, table)
-        self.ids_staged = ids
+        values = pa.table({column: pc.unique(ids.cast(pa.int64()))})
+        kind = "bigint PRIMARY KEY) ON COMMIT DROP" if self.postgres else "INTEGER PRIMARY KEY)"
+        self._execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({column} {kind}", [])
+        self._execute(f"DELETE FROM {table}", [])  # noqa: S608
+        self.insert(table, values)
+        self.ids_staged[table] = ids
 
     def _execute(self, sql: str, params: Sequence[Any]) -> None:
         cursor = self.raw.cursor()
