@@ -68,9 +68,27 @@ def _cast(column: pa.ChunkedArray, wanted: pa.DataType) -> pa.ChunkedArray:
 
 def rows_to_table(rows: Sequence[Sequence[Any]], names: Sequence[str], types: ColumnTypes) -> pa.Table:
     """Rows of Python values (as DB-API drivers return them) as a conformed Arrow table."""
+    wire = [_wire(types.get(name)) for name in names]
+    if rows and None not in wire:
+        # Arrow reads the row tuples as one struct array, in C: several times faster than by column
+        # in Python. Values of another shape than expected (Decimal, datetime) take the way below.
+        try:
+            struct = pa.array(rows, pa.struct([pa.field(f"c{i}", t) for i, t in enumerate(wire)]))
+            return conform(pa.table(struct.flatten(), names=list(names)), types)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     arrays = [_array(list(values), types.get(name)) for values, name in zip(columns, names, strict=True)]
     return conform(pa.table(arrays, names=list(names)), types)
+
+
+def _wire(wanted: pa.DataType | None) -> pa.DataType | None:
+    """The type a driver's values of a column arrive as: booleans as 0/1, dates and times as text."""
+    if wanted is None:
+        return None
+    if pa.types.is_boolean(wanted):
+        return pa.int64()
+    return pa.string() if pa.types.is_temporal(wanted) else wanted
 
 
 def _array(values: list[Any], wanted: pa.DataType | None) -> pa.Array:

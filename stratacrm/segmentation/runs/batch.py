@@ -80,7 +80,7 @@ def grading_run(
             step("stage")
             staged = stage(results=computed.results, definition=definition, plan=plan_for(definition))
             graded = computed.results.num_rows
-            del computed  # the metrics are staged: their memory goes back before publishing
+            del computed  # staging keeps the columns it stages from; the others go back now
             pa.default_memory_pool().release_unused()
             step("publish")
             fresh_since = run.started_at - LIVE_MARGIN if as_of == today() else None
