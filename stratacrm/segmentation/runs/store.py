@@ -2,7 +2,9 @@
 
 Runs inside the caller's transaction. Writes are set-based: SQLite gets multi-row INSERTs through
 `executemany` (as the loader writes), PostgreSQL gets `COPY ... FROM STDIN` of CSV that Arrow writes.
-Many customer ids go through a temporary table; a few (a live re-grade) go inline as bound values.
+Many ids go to PostgreSQL as one array (planned as index lookups) and to SQLite through a temporary
+table; a few (a live re-grade) go inline as bound values. Reads are fetched as rows that Arrow turns
+into columns in one go (COPY's text protocol costs a Python call per row).
 Table and column names in the SQL below come from the Django models, never from data.
 """
 
@@ -40,7 +42,12 @@ CURRENT_TYPES = {
     "digest": pa.int64(),
 }
 
+# SQLite: times read as text, PostgreSQL: as microseconds since the epoch; Arrow makes them times in
+# one go, not the driver's converter row by row.
 _SQLITE_CURRENT = ", ".join("CAST(since AS TEXT) AS since" if c == "since" else c for c in CURRENT_TYPES)
+_POSTGRES_CURRENT = ", ".join(
+    "(extract(epoch FROM since) * 1000000)::bigint AS since" if c == "since" else c for c in CURRENT_TYPES
+)
 
 
 class Store:
@@ -57,7 +64,7 @@ class Store:
     def digests(self, *, fresh_since: dt.datetime | None) -> pa.Table:
         """Every stored digest, and whether the customer was re-graded live since `fresh_since`."""
         since = fresh_since or dt.datetime(1, 1, 1, tzinfo=dt.UTC)
-        fresh = f"(run_id IS NULL AND graded_at >= {self.mark}) AS fresh"
+        fresh = f"CASE WHEN run_id IS NULL AND graded_at >= {self.mark} THEN 1 ELSE 0 END AS fresh"
         sql = f"SELECT customer_id, digest, {fresh} FROM {DIGESTS}"  # noqa: S608
         types = {"customer_id": pa.int64(), "digest": pa.int64(), "fresh": pa.bool_()}
         return self._select(sql, [self._time(since)], types)
@@ -67,8 +74,7 @@ class Store:
         are wanted, so the range is read (and may include a few others) rather than each id."""
         if not len(ids):
             return pa.schema(list(CURRENT_TYPES.items())).empty_table()
-        # SQLite: times read as text and parsed by Arrow at once, not by the driver's converter per row.
-        columns = ", ".join(CURRENT_TYPES) if self.postgres else _SQLITE_CURRENT
+        columns = _POSTGRES_CURRENT if self.postgres else _SQLITE_CURRENT
         sql = f"SELECT {columns} FROM {ASSIGNMENTS} WHERE customer_id "  # noqa: S608
         if dense:
             where, params = (
@@ -77,7 +83,11 @@ class Store:
             )
         else:
             where, params = self._in(ids)
-        return self._select(sql + where, params, CURRENT_TYPES)
+        if not self.postgres:
+            return self._select(sql + where, params, CURRENT_TYPES)
+        read = self._select(sql + where, params, {**CURRENT_TYPES, "since": pa.int64()})
+        since = read.column("since").cast(pa.timestamp("us")).cast(TIMESTAMP)
+        return read.set_column(read.schema.get_field_index("since"), "since", since)
 
     def count(self, table: str) -> int:
         cursor = self.raw.cursor()
@@ -152,7 +162,11 @@ class Store:
 
     # -- helpers -----------------------------------------------------------------------------------
     def _in(self, ids: pa.Array, *, table: str = IDS, column: str = "customer_id") -> tuple[str, list[Any]]:
-        """`IN (...)` over the ids: bound inline when few, else through a temporary id table."""
+        """`IN (...)` over the ids: bound inline when few, else as one array (PostgreSQL) or through a
+        temporary id table (SQLite). A PostgreSQL temporary table's join is estimated from the distinct
+        count of the column, which sampling underestimates for ids stored together, and scans the table."""
+        if self.postgres and len(ids) > INLINE_IDS:
+            return "= ANY(%s::bigint[])", [ids.cast(pa.int64()).to_pylist()]
         values = [int(i) for i in ids.to_pylist()] if len(ids) <= INLINE_IDS else None
         if values is not None:
             return "IN (" + ", ".join([self.mark] * len(values)) + ")", values
@@ -160,35 +174,42 @@ class Store:
         return f"IN (SELECT {column} FROM {table})", []  # noqa: S608
 
     def _stage_ids(self, ids: pa.Array, *, table: str, column: str) -> None:
-        """Put `ids` in a temporary id table (once for the same array: a chunk's read and write)."""
+        """Put `ids` in a temporary id table of SQLite's (once for the same array: a chunk's read and
+        write)."""
         if self.ids_staged.get(table) is ids:
             return
         values = pa.table({column: pc.unique(ids.cast(pa.int64()))})
-        kind = "bigint PRIMARY KEY) ON COMMIT DROP" if self.postgres else "INTEGER PRIMARY KEY)"
-        self._execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({column} {kind}", [])
+        self._execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({column} INTEGER PRIMARY KEY)", [])
         self._execute(f"DELETE FROM {table}", [])  # noqa: S608
         self.insert(table, values)
         self.ids_staged[table] = ids
 
     def _execute(self, sql: str, params: Sequence[Any]) -> None:
-        cursor = self.raw.cursor()
+        cursor = self._cursor()
         try:
             cursor.execute(sql, params)
         finally:
             cursor.close()
 
     def _select(self, sql: str, params: Sequence[Any], types: dict[str, pa.DataType]) -> pa.Table:
-        if self.postgres:
-            from ..engines.operational import copy_out
-
-            with self.raw.cursor() as cursor:
-                return copy_out(cursor, sql=sql, params=params, types=types)
-        cursor = self.raw.cursor()
+        cursor = self._cursor()
         try:
-            cursor.execute(sql, params)
+            if self.postgres:
+                cursor.execute(sql, params, binary=True)
+            else:
+                cursor.execute(sql, params)
             return rows_to_table(cursor.fetchall(), list(types), types)
         finally:
             cursor.close()
+
+    def _cursor(self) -> Any:
+        """PostgreSQL: a cursor that binds on the server (an array of ids goes as one value; Django's
+        own cursors bind on the client) and can fetch binary results."""
+        if self.postgres:
+            import psycopg
+
+            return psycopg.Cursor(self.raw)
+        return self.raw.cursor()
 
     def _time(self, value: dt.datetime) -> Any:
         return value if self.postgres else _sqlite_time(value)
