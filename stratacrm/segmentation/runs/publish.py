@@ -193,6 +193,7 @@ def _assignment_rows(result: Diff, attribution: Attribution) -> pa.Table:
             "run_id": _constant(attribution.run_id, count, pa.int64()),
             "since": rows.column("since"),
             "digest": rows.column("digest"),
+            "id": rows.column("id"),  # of the stored row updated; null: a new row
         }
     )
 

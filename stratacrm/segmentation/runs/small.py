@@ -31,7 +31,7 @@ from .staging import _PLAIN_ROLES, SCORE_ROLES, STAGED_SCHEMA, _tags, evidence_m
 
 SMALL = 50  # up to this many customers take the plain-Python path
 MICRO = Decimal("0.000001")
-ROWS_SCHEMA = pa.schema([*STAGED_SCHEMA, pa.field("since", TIMESTAMP)])
+ROWS_SCHEMA = pa.schema([*STAGED_SCHEMA, pa.field("since", TIMESTAMP), pa.field("id", pa.int64())])
 
 
 _ESCAPES = {
@@ -101,23 +101,19 @@ def diff_small(*, staged: pa.Table, current: pa.Table, modes: Mapping[str, str],
     def key(row: Mapping[str, Any]) -> tuple[Any, ...]:
         return (row["customer_id"], row["dimension"], row["value"])
 
-    def kept(n: Mapping[str, Any] | None, o: Mapping[str, Any] | None) -> bool:
-        return (
-            n is not None
-            and o is not None
-            and None not in (n["digest"], o["digest"])
-            and (n["digest"] == o["digest"])
-        )
+    def kept(n: Mapping[str, Any], o: Mapping[str, Any] | None) -> bool:
+        return o is not None and n["digest"] is not None and n["digest"] == o["digest"]
 
     stored = {key(o): o for o in old}
     staged_by_key = {key(n): n for n in new}
-    rows = [
-        {**{c: n[c] for c in ROW_COLUMNS}, "since": stored[key(n)]["since"] if key(n) in stored else now}
-        for n in new
-        if not kept(n, stored.get(key(n)))
-    ]
+    rows = []
+    for n in new:
+        o = stored.get(key(n))
+        if not kept(n, o):
+            since, id_ = (o["since"], o["id"]) if o else (now, None)
+            rows.append({**{c: n[c] for c in ROW_COLUMNS}, "since": since, "id": id_})
     rows.sort(key=key)
-    stale = sorted(o["id"] for o in old if not kept(staged_by_key.get(key(o)), o))
+    stale = sorted(o["id"] for o in old if key(o) not in staged_by_key)
     changes = _moved(new, old, modes) + _tagged(new, old, modes)
     changes.sort(key=lambda c: (c["customer_id"], c["dimension"], c["from_value"], c["to_value"]))
     return Diff(

@@ -27,6 +27,9 @@ CHANGES = AssignmentChange._meta.db_table
 DIGESTS = AssignmentDigest._meta.db_table
 IDS = "strata_grading_ids"  # customer ids
 STALE = "strata_grading_stale"  # ids of assignments to delete
+UPDATES = "strata_grading_updates"  # new contents of assignments (PostgreSQL)
+# What a publish sets on a stored assignment whose value stays: `since` stays as it is.
+UPDATED = ["rule_name", "rule_version", "score", "evidence", "digest", "run_id"]
 INLINE_IDS = 500  # up to this many ids are bound inline; more go through the temporary table
 SQLITE_VARIABLES = 999
 INSERT_ROWS = 50_000  # rows converted and written at a time
@@ -101,8 +104,8 @@ class Store:
     def replace(
         self, *, ids: pa.Array, stale: pa.Array, rows: pa.Table, changes: pa.Table, digests: pa.Table | None
     ) -> None:
-        """Delete the digests of the customers `ids` and the assignments `stale` (their ids), then
-        insert `rows`, `changes` and `digests`."""
+        """For the customers `ids`: replace their digests, delete the assignments `stale` (their ids),
+        write `rows` (over the stored row their `id` names, else as new rows) and add `changes`."""
         if not len(ids):
             return
         where, params = self._in(ids)
@@ -111,10 +114,41 @@ class Store:
         if len(stale):
             where, params = self._in(stale, table=STALE, column="id")
             self._execute(f"DELETE FROM {ASSIGNMENTS} WHERE id {where}", params)  # noqa: S608
-        self.insert(ASSIGNMENTS, rows)
+        stored = rows.column("id").is_valid()
+        self.update(ASSIGNMENTS, rows.filter(stored).select([*UPDATED, "id"]))
+        self.insert(ASSIGNMENTS, rows.filter(pc.invert(stored)).drop_columns(["id"]))
         self.insert(CHANGES, changes)
         if digests is not None:
             self.insert(DIGESTS, digests)
+
+    def update(self, table: str, rows: pa.Table) -> None:
+        """Set the columns of `rows` (but its last, `id`) on the rows of `table` with those ids. An
+        update leaves the row's other columns, its unchanged index entries and foreign keys alone."""
+        if not rows.num_rows:
+            return
+        columns = rows.column_names[:-1]
+        if self.postgres:
+            # Through a temporary table filled by COPY; the ids again as an array, so that the rows
+            # are found by the primary key rather than by a scan.
+            names = ", ".join(["id", *columns])
+            self._execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {UPDATES} ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT {names} FROM {table} WITH NO DATA",
+                [],
+            )
+            self._execute(f"DELETE FROM {UPDATES}", [])  # noqa: S608
+            self.insert(UPDATES, rows)
+            sets = ", ".join(f"{c} = u.{c}" for c in columns)
+            ids = rows.column("id").combine_chunks()
+            self._execute(
+                f"UPDATE {table} t SET {sets} FROM {UPDATES} u "  # noqa: S608
+                "WHERE t.id = u.id AND t.id = ANY(%s::bigint[])",
+                [ids.to_pylist()],
+            )
+            return
+        sets = ", ".join(f"{c} = ?" for c in columns)
+        values = [_sqlite_values(rows.column(c)) for c in rows.column_names]
+        self.raw.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", zip(*values, strict=True))  # noqa: S608
 
     def analyze(self) -> None:
         """Refresh the planner's statistics of the tables a publish writes (PostgreSQL; SQLite plans
