@@ -119,11 +119,11 @@ def test_a_rerun_rewrites_only_the_rows_whose_content_changed(loaded: Path) -> N
     columns = (
         *("customer_id", "dimension", "value", "rule_name", "rule_version", "score", "evidence", "digest"),
     )
-    before = {r[:3]: r for r in Assignment.objects.values_list(*columns, "id", "run_id")}
+    before = {r[:3]: r for r in Assignment.objects.values_list(*columns, "id", "run_id", "since")}
     with connection.cursor() as cursor:
         cursor.execute("UPDATE activity_bill SET amount = amount * 5 WHERE customer_id %% %s = 0", [9])
     again = grading_run(as_of=grading.AS_OF, definition=definition)
-    after = {r[:3]: r for r in Assignment.objects.values_list(*columns, "id", "run_id")}
+    after = {r[:3]: r for r in Assignment.objects.values_list(*columns, "id", "run_id", "since")}
     kept = [k for k, row in after.items() if k in before and before[k][7] == row[7]]
     rewritten = [k for k in after if k not in kept]
     assert kept and rewritten
@@ -131,6 +131,11 @@ def test_a_rerun_rewrites_only_the_rows_whose_content_changed(loaded: Path) -> N
     assert {after[k][9] for k in kept} == {first.pk}
     assert {after[k][9] for k in rewritten} == {again.pk}
     assert all(before[k][:8] != after[k][:8] for k in rewritten if k in before)
+    # A value that stays keeps its row (updated in place) and the time it was first given.
+    assert all(
+        before[k][8] == after[k][8] and before[k][10] == after[k][10] for k in rewritten if k in before
+    )
+    assert any(k in before for k in rewritten)
 
     Assignment.objects.all().delete()
     AssignmentDigest.objects.all().delete()

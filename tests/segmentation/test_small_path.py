@@ -111,7 +111,7 @@ def _assignment_rows(draw: st.DrawFn, dimensions: list[str], *, current: bool) -
             "digest": draw(st.none() | st.integers(1, 2)),  # equal digests keep a stored row
         }
         if current:
-            rows[key].update(id=number + 1, since=draw(_times))
+            rows[key]["id"] = number + 1
         else:
             rows[key].update(
                 score=draw(st.none() | _floats), evidence=draw(st.sampled_from(["{}", '{"a":1}']))

@@ -2,7 +2,8 @@
 
 For the candidate customers it gives the rows to write, the stored rows to delete and the history.
 A row is kept as stored when its digest (of its content) is the staged row's. Every other staged row
-is written: over the stored row of the same value (its id given: `since` stays) or as a new row. The
+is written: over the stored row of the same value (its id given: its `since` stays) or as a new row
+(since now). The
 stored rows whose value is no longer staged are deleted. The history has
 one change per exclusive dimension whose value moved (from '' when there was none, to '' when there
 is none any more), one per tag gained ('' → tag) or lost (tag → ''). A dimension no longer defined
@@ -41,9 +42,8 @@ CHANGE_SCHEMA = pa.schema(
 
 @dataclass(frozen=True)
 class Diff:
-    """What publishing the candidates means: the rows to write (with `since`, and the `id` of the
-    stored row they update, null for a new row), the ids of the stored rows to delete, and the
-    history."""
+    """What publishing the candidates means: the rows to write (with the `id` of the stored row they
+    update, null for a new row), the ids of the stored rows to delete, and the history."""
 
     rows: pa.Table
     changes: pa.Table
@@ -66,7 +66,7 @@ def diff(*, staged: pa.Table, current: pa.Table, modes: pa.Table, now: dt.dateti
     """Compare staged rows with current ones (both restricted to the same customers already)."""
     rows = query(
         f"""
-        SELECT {", ".join(f"n.{c}" for c in ROW_COLUMNS)}, COALESCE(o.since, $now) AS since, o.id
+        SELECT {", ".join(f"n.{c}" for c in ROW_COLUMNS)}, $now AS since, o.id
         FROM staged n LEFT JOIN current o USING (customer_id, dimension, value)
         WHERE NOT {_KEPT}
         ORDER BY n.customer_id, n.dimension, n.value

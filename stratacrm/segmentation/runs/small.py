@@ -110,8 +110,7 @@ def diff_small(*, staged: pa.Table, current: pa.Table, modes: Mapping[str, str],
     for n in new:
         o = stored.get(key(n))
         if not kept(n, o):
-            since, id_ = (o["since"], o["id"]) if o else (now, None)
-            rows.append({**{c: n[c] for c in ROW_COLUMNS}, "since": since, "id": id_})
+            rows.append({**{c: n[c] for c in ROW_COLUMNS}, "since": now, "id": o["id"] if o else None})
     rows.sort(key=key)
     stale = sorted(o["id"] for o in old if key(o) not in staged_by_key)
     changes = _moved(new, old, modes) + _tagged(new, old, modes)

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from django.db import connection
 
-from ..engines.arrow import TIMESTAMP, rows_to_table
+from ..engines.arrow import rows_to_table
 from ..models import Assignment, AssignmentChange, AssignmentDigest
 
 ASSIGNMENTS = Assignment._meta.db_table
@@ -41,16 +41,8 @@ CURRENT_TYPES = {
     "value": pa.string(),
     "rule_name": pa.string(),
     "rule_version": pa.int64(),
-    "since": TIMESTAMP,
     "digest": pa.int64(),
 }
-
-# SQLite: times read as text, PostgreSQL: as microseconds since the epoch; Arrow makes them times in
-# one go, not the driver's converter row by row.
-_SQLITE_CURRENT = ", ".join("CAST(since AS TEXT) AS since" if c == "since" else c for c in CURRENT_TYPES)
-_POSTGRES_CURRENT = ", ".join(
-    "(extract(epoch FROM since) * 1000000)::bigint AS since" if c == "since" else c for c in CURRENT_TYPES
-)
 
 
 class Store:
@@ -77,8 +69,8 @@ class Store:
         are wanted, so the range is read (and may include a few others) rather than each id."""
         if not len(ids):
             return pa.schema(list(CURRENT_TYPES.items())).empty_table()
-        columns = _POSTGRES_CURRENT if self.postgres else _SQLITE_CURRENT
-        sql = f"SELECT {columns} FROM {ASSIGNMENTS} WHERE customer_id "  # noqa: S608
+        # No `since`: a row whose value stays keeps it (updated in place), a new row starts now.
+        sql = f"SELECT {', '.join(CURRENT_TYPES)} FROM {ASSIGNMENTS} WHERE customer_id "  # noqa: S608
         if dense:
             where, params = (
                 f"BETWEEN {self.mark} AND {self.mark}",
@@ -86,11 +78,7 @@ class Store:
             )
         else:
             where, params = self._in(ids)
-        if not self.postgres:
-            return self._select(sql + where, params, CURRENT_TYPES)
-        read = self._select(sql + where, params, {**CURRENT_TYPES, "since": pa.int64()})
-        since = read.column("since").cast(pa.timestamp("us")).cast(TIMESTAMP)
-        return read.set_column(read.schema.get_field_index("since"), "since", since)
+        return self._select(sql + where, params, CURRENT_TYPES)
 
     def count(self, table: str) -> int:
         cursor = self.raw.cursor()
