@@ -30,7 +30,7 @@ STALE = "strata_grading_stale"  # ids of assignments to delete
 UPDATES = "strata_grading_updates"  # new contents of assignments (PostgreSQL)
 # What a publish sets on a stored assignment whose value stays: `since` stays as it is.
 UPDATED = ["rule_name", "rule_version", "score", "evidence", "digest", "run_id"]
-INLINE_IDS = 500  # up to this many ids are bound inline; more go through the temporary table
+INLINE_IDS = 500  # up to this many ids are bound inline; more go as an array or a temporary table
 SQLITE_VARIABLES = 999
 INSERT_ROWS = 50_000  # rows converted and written at a time
 _CSV = pa_csv.WriteOptions(include_header=False)
