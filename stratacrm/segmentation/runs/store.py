@@ -115,7 +115,7 @@ class Store:
         if not rows.num_rows:
             return
         columns = rows.column_names[:-1]
-        if self.postgres:
+        if self.postgres and rows.num_rows > INLINE_IDS:
             # Through a temporary table filled by COPY; the ids again as an array, so that the rows
             # are found by the primary key rather than by a scan.
             names = ", ".join(["id", *columns])
@@ -134,9 +134,16 @@ class Store:
                 [ids.to_pylist()],
             )
             return
-        sets = ", ".join(f"{c} = ?" for c in columns)
-        values = [_sqlite_values(rows.column(c)) for c in rows.column_names]
-        self.raw.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", zip(*values, strict=True))  # noqa: S608
+        # A statement per row, prepared once (PostgreSQL: sent in one pipeline).
+        sets = ", ".join(f"{c} = {self.mark}" for c in columns)
+        statement = f"UPDATE {table} SET {sets} WHERE id = {self.mark}"  # noqa: S608
+        convert = (lambda c: c.to_pylist()) if self.postgres else _sqlite_values
+        values = zip(*(convert(rows.column(c)) for c in rows.column_names), strict=True)
+        cursor = self._cursor()
+        try:
+            cursor.executemany(statement, list(values))
+        finally:
+            cursor.close()
 
     def analyze(self) -> None:
         """Refresh the planner's statistics of the tables a publish writes (PostgreSQL; SQLite plans
