@@ -3,11 +3,10 @@
 For the candidate customers it gives the rows to write, the stored rows to delete and the history.
 A row is kept as stored when its digest (of its content) is the staged row's. Every other staged row
 is written: over the stored row of the same value (its id given: its `since` stays) or as a new row
-(since now). The
-stored rows whose value is no longer staged are deleted. The history has
-one change per exclusive dimension whose value moved (from '' when there was none, to '' when there
-is none any more), one per tag gained ('' → tag) or lost (tag → ''). A dimension no longer defined
-loses its values like tags.
+(since now). The stored rows whose value is no longer staged are deleted. The history has one change
+per exclusive dimension whose value moved (from '' when there was none, to '' when there is none any
+more), one per tag gained ('' → tag) or lost (tag → ''). A dimension no longer defined loses its
+values like tags.
 """
 
 from __future__ import annotations
@@ -21,11 +20,9 @@ import pyarrow as pa
 
 from ..compiler import Dimension
 from ..engines.arrow import TIMESTAMP
-from .staging import query
+from .staging import STAGED_SCHEMA, query
 
-ROW_COLUMNS = [
-    *("customer_id", "dimension", "value", "rule_name", "rule_version", "score", "evidence", "digest")
-]
+ROW_COLUMNS = STAGED_SCHEMA.names  # a staged row as it is written
 # A stored row `o` stays as it is when the staged row `n` of the same value has its digest.
 _KEPT = "COALESCE(o.digest = n.digest, FALSE)"
 CHANGE_SCHEMA = pa.schema(
