@@ -127,11 +127,10 @@ class Store:
             self._execute(f"DELETE FROM {UPDATES}", [])  # noqa: S608
             self.insert(UPDATES, rows)
             sets = ", ".join(f"{c} = u.{c}" for c in columns)
-            ids = rows.column("id").combine_chunks()
+            where, params = self._in(rows.column("id").combine_chunks())
             self._execute(
-                f"UPDATE {table} t SET {sets} FROM {UPDATES} u "  # noqa: S608
-                "WHERE t.id = u.id AND t.id = ANY(%s::bigint[])",
-                [ids.to_pylist()],
+                f"UPDATE {table} t SET {sets} FROM {UPDATES} u WHERE t.id = u.id AND t.id {where}",  # noqa: S608
+                params,
             )
             return
         # A statement per row, prepared once (PostgreSQL: sent in one pipeline).
