@@ -145,11 +145,14 @@ def customers_holding(queryset: QuerySet[Customer], *, grades: Iterable[GradeFil
 
     Each filter is a subquery on the (dimension, value) index, so the whole stays one query; a value
     without a dimension matches it in any dimension made by rules (groups and tags), not the schemes'.
+    Those dimensions are named by a subquery of their own rather than by excluding the schemes': the
+    index is then probed once per dimension instead of every assignment being read.
     """
+    rule_dimensions = Dimension.objects.exclude(name__in=SCHEME_DIMENSIONS.values()).values("name")
     for dimension, value in grades:
         held = Assignment.objects.filter(value=value)
         if dimension is None:
-            held = held.exclude(dimension__in=SCHEME_DIMENSIONS.values())
+            held = held.filter(dimension__in=rule_dimensions)
         else:
             held = held.filter(dimension=dimension)
         queryset = queryset.filter(pk__in=held.values("customer_id"))

@@ -59,9 +59,10 @@ def test_audit_list_is_constant(rows, django_assert_max_num_queries):
 def _graded(n: int, owner) -> None:
     from django.utils import timezone
 
-    from stratacrm.segmentation.models import Assignment, AssignmentChange
+    from stratacrm.segmentation.models import Assignment, AssignmentChange, Dimension
 
     now = timezone.now()
+    Dimension.objects.get_or_create(name="customer_class", defaults={"mode": "exclusive"})
     for _ in range(n):
         customer = factories.customer(owner=owner)
         for dimension, value in (("customer_class", "industry"), ("value_tier", "A"), ("lifecycle", "new")):
