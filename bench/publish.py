@@ -1,0 +1,183 @@
+"""Benchmark of a re-run's publish alone, step by step, after ~1% of the customers changed.
+
+Uses the data set of `bench/api.py` (N generated customers, graded once; made on the first use). Bills
+every hundredth customer three times its last bill, as `bench/grading.py` does, computes and stages once
+on the database's own engine, then publishes --repeat times. Each publish runs in a transaction that
+is rolled back at its end, so every repeat publishes the same change; on PostgreSQL the deferred
+foreign keys are checked first, as a commit would. The bills are put back at the end. Prints the
+seconds of each step (inclusive: `replace` holds the writes listed under it).
+
+Usage: .venv/bin/python bench/publish.py --customers 1000000 [--database-url postgresql://…/test]
+       [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import api_dataset  # noqa: E402
+
+STEPS = (
+    ("Store", "digests", "read digests"),
+    ("publish", "_batch_candidates", "candidates"),
+    ("Staged", "rows_of", "stage rows"),
+    ("Store", "assignments", "read rows"),
+    ("publish", "_diff", "diff"),
+    ("Store", "replace", "replace"),
+    ("Store", "update", "  update"),
+    ("Store", "insert", "  insert"),
+)
+
+
+class Timed(Exception):
+    """Raised at the end of a publish to roll it back."""
+
+
+def instrument(seconds: defaultdict[str, float]) -> None:
+    """Wrap the publish's steps so that each adds its seconds to `seconds` (insert: by table)."""
+    from stratacrm.segmentation.runs import publish, staging, store
+
+    owners: dict[str, Any] = {"Store": store.Store, "publish": publish, "Staged": staging.Staged}
+    for owner_name, name, label in STEPS:
+        owner = owners[owner_name]
+        original = getattr(owner, name)
+        setattr(owner, name, _timing(original, label, seconds))
+
+
+def _timing(original: Callable[..., Any], label: str, seconds: defaultdict[str, float]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            table = f" {args[1]}" if label.strip() == "insert" else ""
+            seconds[label + table] += time.perf_counter() - started
+
+    return timed
+
+
+def publish_once(staged: Any, definition: Any, run_id: int) -> tuple[float, defaultdict[str, float], int]:
+    """One publish of the staged rows, rolled back; its seconds, its steps' and the customers written."""
+    import datetime as dt
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from stratacrm.segmentation.runs.publish import Attribution, publish
+
+    seconds: defaultdict[str, float] = defaultdict(float)
+    instrument(seconds)
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            outcome = publish(
+                staged=staged,
+                dimensions=definition.dimensions,
+                attribution=Attribution(as_of=api_dataset.AS_OF, now=timezone.now(), run_id=run_id),
+                fresh_since=timezone.now() - dt.timedelta(minutes=10),
+            )
+            if connection.vendor == "postgresql":
+                check = time.perf_counter()
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                seconds["deferred checks"] += time.perf_counter() - check
+            raise Timed
+    except Timed:
+        pass
+    finally:
+        _uninstrument()
+    return time.perf_counter() - started, seconds, outcome.customers_rewritten
+
+
+def _uninstrument() -> None:
+    from stratacrm.segmentation.runs import publish, staging, store
+
+    owners: dict[str, Any] = {"Store": store.Store, "publish": publish, "Staged": staging.Staged}
+    for owner_name, name, _ in STEPS:
+        owner = owners[owner_name]
+        setattr(owner, name, getattr(owner, name).__wrapped__)
+
+
+def bills_scale(factor: str) -> int:
+    """Multiply (or divide) the last bill of every hundredth customer; the rows touched."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(period) FROM activity_bill")
+        (last,) = cursor.fetchone()
+        cursor.execute(
+            f"UPDATE activity_bill SET amount = amount {factor} WHERE customer_id %% 100 = 0 AND period = %s",
+            [last],
+        )
+        return int(cursor.rowcount)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", help="a PostgreSQL server (any database on it), or sqlite:///FILE")
+    parser.add_argument("--database-name", default="strata_bench_api", help="the database made on PostgreSQL")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    server_url = args.database_url or f"sqlite:///{ROOT / 'var' / 'bench-api' / 'db.sqlite3'}"
+    url = api_dataset.bench_database_url(server_url, args.database_name)
+    must_load = api_dataset.database_prepare(
+        server_url=server_url, url=url, customers=args.customers, seed=args.seed
+    )
+    os.environ["STRATA_DATABASE_URL"] = url
+    from stratacrm.cli.app import setup_django
+
+    setup_django("stratacrm.config.django.base")
+    from django.core.management import call_command
+
+    from stratacrm.segmentation.engines import engine_default
+    from stratacrm.segmentation.models import GradingRun
+    from stratacrm.segmentation.runs import definition_active
+    from stratacrm.segmentation.runs.batch import today
+    from stratacrm.segmentation.runs.compute import compute, plan_for
+    from stratacrm.segmentation.runs.staging import stage
+
+    api_dataset.step("migrate", lambda: call_command("migrate", interactive=False, verbosity=0))
+    if must_load:
+        api_dataset.dataset_load(customers=args.customers, seed=args.seed)
+    api_dataset.dataset_grade()
+    definition = definition_active()
+    run = GradingRun.objects.filter(dry_run=False).latest("pk")
+    engine = engine_default()
+    print(f"bills changed: {bills_scale('* 3'):,}")
+    try:
+        computed = api_dataset.step(
+            "compute",
+            lambda: compute(definition=definition, engine=engine, as_of=api_dataset.AS_OF, today=today()),
+        )
+        staging = functools.partial(
+            stage, results=computed.results, definition=definition, plan=plan_for(definition)
+        )
+        del computed  # staging keeps the columns it stages from, as a run does
+        staged = api_dataset.step("stage", staging)
+        del staging
+        for repeat in range(1, args.repeat + 1):
+            total, seconds, written = publish_once(staged, definition, run.pk)
+            print(f"\npublish {repeat}: {total:.2f} s, {written:,} customers rewritten")
+            for label, value in seconds.items():
+                print(f"  {label:<34} {value:6.2f} s")
+    finally:
+        print(f"\nbills put back: {bills_scale('/ 3'):,}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
