@@ -187,8 +187,10 @@ class Assignment(models.Model):
     rule_version = models.PositiveIntegerField(_("rule version"), null=True, blank=True)
     score = models.FloatField(_("score"), null=True, blank=True)
     evidence = models.JSONField(_("evidence"), default=dict)
+    # Not indexed: nothing looks assignments up by run, and an indexed run would make every re-graded
+    # row's update write new index entries instead of staying on its page (a HOT update).
     run = models.ForeignKey(
-        GradingRun, verbose_name=_("run"), on_delete=models.SET_NULL, null=True, blank=True
+        GradingRun, verbose_name=_("run"), on_delete=models.SET_NULL, null=True, blank=True, db_index=False
     )
     since = models.DateTimeField(_("since"))
     # Of the row's content (runs/staging.py): a run rewrites only rows whose digest changed.
@@ -258,8 +260,8 @@ class AssignmentDigest(models.Model):
     )
     digest = models.BigIntegerField(_("digest"), null=True, blank=True)
     graded_at = models.DateTimeField(_("graded at"))
-    run = models.ForeignKey(
-        GradingRun, verbose_name=_("run"), on_delete=models.SET_NULL, null=True, blank=True
+    run = models.ForeignKey(  # not indexed, as Assignment.run
+        GradingRun, verbose_name=_("run"), on_delete=models.SET_NULL, null=True, blank=True, db_index=False
     )
 
     class Meta:
