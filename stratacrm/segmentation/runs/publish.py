@@ -144,16 +144,17 @@ def _diff(
 def _batch_candidates(
     store: Store, staged: Staged, fresh_since: dt.datetime | None, attribution: Attribution
 ) -> tuple[pa.Array, pa.Table]:
-    old = store.digests(fresh_since=fresh_since)
+    old, fresh = store.digests(fresh_since=fresh_since)
     candidates = (
         query(
             """
-        SELECT customer_id FROM new FULL JOIN old USING (customer_id)
-        WHERE old.fresh IS NOT TRUE AND new.digest IS DISTINCT FROM old.digest
+        SELECT customer_id FROM new FULL JOIN old USING (customer_id) ANTI JOIN fresh USING (customer_id)
+        WHERE new.digest IS DISTINCT FROM old.digest
         ORDER BY customer_id
         """,
             new=staged.digests,
             old=old,
+            fresh=fresh,
         )
         .column("customer_id")
         .combine_chunks()

@@ -27,7 +27,7 @@ CHANGES = AssignmentChange._meta.db_table
 DIGESTS = AssignmentDigest._meta.db_table
 IDS = "strata_grading_ids"  # customer ids
 STALE = "strata_grading_stale"  # ids of assignments to delete
-UPDATES = "strata_grading_updates"  # new contents of assignments (PostgreSQL)
+TEMPORARY = "strata_grading_rows"  # rows to update or upsert from (PostgreSQL)
 # What a publish sets on a stored assignment whose value stays: `since` stays as it is.
 UPDATED = ["rule_name", "rule_version", "score", "evidence", "digest", "run_id"]
 INLINE_IDS = 500  # up to this many ids are bound inline; more go as an array or a temporary table
@@ -56,13 +56,15 @@ class Store:
         self.ids_staged: dict[str, pa.Array] = {}  # the ids now in each temporary id table
 
     # -- reading -----------------------------------------------------------------------------------
-    def digests(self, *, fresh_since: dt.datetime | None) -> pa.Table:
-        """Every stored digest, and whether the customer was re-graded live since `fresh_since`."""
+    def digests(self, *, fresh_since: dt.datetime | None) -> tuple[pa.Table, pa.Table]:
+        """Every stored digest; and the customers re-graded live since `fresh_since` (few: read apart,
+        so that the many are read as two columns)."""
         since = fresh_since or dt.datetime(1, 1, 1, tzinfo=dt.UTC)
-        fresh = f"CASE WHEN run_id IS NULL AND graded_at >= {self.mark} THEN 1 ELSE 0 END AS fresh"
-        sql = f"SELECT customer_id, digest, {fresh} FROM {DIGESTS}"  # noqa: S608
-        types = {"customer_id": pa.int64(), "digest": pa.int64(), "fresh": pa.bool_()}
-        return self._select(sql, [self._time(since)], types)
+        ids = {"customer_id": pa.int64()}
+        sql = f"SELECT customer_id FROM {DIGESTS} WHERE run_id IS NULL AND graded_at >= {self.mark}"  # noqa: S608
+        fresh = self._select(sql, [self._time(since)], ids)
+        sql = f"SELECT customer_id, digest FROM {DIGESTS}"  # noqa: S608
+        return self._select(sql, [], {**ids, "digest": pa.int64()}), fresh
 
     def assignments(self, ids: pa.Array, *, dense: bool = False) -> pa.Table:
         """Current assignments of the customers `ids` (sorted). `dense`: most customers of their range
@@ -90,15 +92,19 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------------
     def replace(
-        self, *, ids: pa.Array, stale: pa.Array, rows: pa.Table, changes: pa.Table, digests: pa.Table | None
+        self, *, ids: pa.Array, stale: pa.Array, rows: pa.Table, changes: pa.Table, digests: pa.Table
     ) -> None:
-        """For the customers `ids`: replace their digests, delete the assignments `stale` (their ids),
-        write `rows` (over the stored row their `id` names, else as new rows) and add `changes`."""
+        """For the customers `ids`: write their `digests` (over the stored ones; a customer without one
+        loses its own), delete the assignments `stale` (their ids), write `rows` (over the stored row
+        their `id` names, else as new rows) and add `changes`."""
         if not len(ids):
             return
-        where, params = self._in(ids)
         # Digests first: see publish.py on locking.
-        self._execute(f"DELETE FROM {DIGESTS} WHERE customer_id {where}", params)  # noqa: S608
+        self.upsert(DIGESTS, digests, key="customer_id")
+        vanished = ids.filter(pc.invert(pc.is_in(ids, value_set=digests.column("customer_id"))))
+        if len(vanished):
+            where, params = self._in(vanished)
+            self._execute(f"DELETE FROM {DIGESTS} WHERE customer_id {where}", params)  # noqa: S608
         if len(stale):
             where, params = self._in(stale, table=STALE, column="id")
             self._execute(f"DELETE FROM {ASSIGNMENTS} WHERE id {where}", params)  # noqa: S608
@@ -106,8 +112,6 @@ class Store:
         self.update(ASSIGNMENTS, rows.filter(stored).select([*UPDATED, "id"]))
         self.insert(ASSIGNMENTS, rows.filter(pc.invert(stored)).drop_columns(["id"]))
         self.insert(CHANGES, changes)
-        if digests is not None:
-            self.insert(DIGESTS, digests)
 
     def update(self, table: str, rows: pa.Table) -> None:
         """Set the columns of `rows` (but its last, `id`) on the rows of `table` with those ids. An
@@ -116,26 +120,49 @@ class Store:
             return
         columns = rows.column_names[:-1]
         if self.postgres and rows.num_rows > INLINE_IDS:
-            # Through a temporary table filled by COPY; the ids again as an array, so that the rows
-            # are found by the primary key rather than by a scan.
-            names = ", ".join(["id", *columns])
-            self._execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {UPDATES} ON COMMIT DROP AS "  # noqa: S608
-                f"SELECT {names} FROM {table} WITH NO DATA",
-                [],
-            )
-            self._execute(f"DELETE FROM {UPDATES}", [])  # noqa: S608
-            self.insert(UPDATES, rows)
+            # From a temporary table; the ids again as an array, so that the rows are found by the
+            # primary key rather than by a scan.
+            self._temporary(table, rows)
             sets = ", ".join(f"{c} = u.{c}" for c in columns)
             where, params = self._in(rows.column("id").combine_chunks())
             self._execute(
-                f"UPDATE {table} t SET {sets} FROM {UPDATES} u WHERE t.id = u.id AND t.id {where}",  # noqa: S608
+                f"UPDATE {table} t SET {sets} FROM {TEMPORARY} u WHERE t.id = u.id AND t.id {where}",  # noqa: S608
                 params,
             )
             return
-        # A statement per row, prepared once (PostgreSQL: sent in one pipeline).
         sets = ", ".join(f"{c} = {self.mark}" for c in columns)
-        statement = f"UPDATE {table} SET {sets} WHERE id = {self.mark}"  # noqa: S608
+        self._each(f"UPDATE {table} SET {sets} WHERE id = {self.mark}", rows)  # noqa: S608
+
+    def upsert(self, table: str, rows: pa.Table, *, key: str) -> None:
+        """Insert `rows`; where `table` holds a row of the same `key`, set that row's columns instead."""
+        if not rows.num_rows:
+            return
+        names = ", ".join(rows.column_names)
+        sets = ", ".join(f"{c} = excluded.{c}" for c in rows.column_names if c != key)
+        conflict = f"ON CONFLICT ({key}) DO UPDATE SET {sets}"
+        if not self.postgres:
+            for start in range(0, rows.num_rows, INSERT_ROWS):
+                self._sqlite_insert(table, names, rows.slice(start, INSERT_ROWS), suffix=conflict)
+        elif rows.num_rows > INLINE_IDS:
+            self._temporary(table, rows)
+            self._execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {TEMPORARY} {conflict}", [])  # noqa: S608
+        else:
+            marks = ", ".join([self.mark] * rows.num_columns)
+            self._each(f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}", rows)  # noqa: S608
+
+    def _temporary(self, table: str, rows: pa.Table) -> None:
+        """Fill PostgreSQL's temporary table (dropped at commit) with `rows` of `table`'s columns."""
+        self._execute(f"DROP TABLE IF EXISTS {TEMPORARY}", [])
+        self._execute(
+            f"CREATE TEMP TABLE {TEMPORARY} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {', '.join(rows.column_names)} FROM {table} WITH NO DATA",
+            [],
+        )
+        self.insert(TEMPORARY, rows)
+
+    def _each(self, statement: str, rows: pa.Table) -> None:
+        """`statement` once per row of `rows` (its parameters in column order): prepared once, and
+        on PostgreSQL sent in one pipeline."""
         convert = (lambda c: c.to_pylist()) if self.postgres else _sqlite_values
         values = zip(*(convert(rows.column(c)) for c in rows.column_names), strict=True)
         cursor = self._cursor()
@@ -170,7 +197,7 @@ class Store:
         for part in slices:
             self._sqlite_insert(table, columns, part)
 
-    def _sqlite_insert(self, table: str, columns: str, rows: pa.Table) -> None:
+    def _sqlite_insert(self, table: str, columns: str, rows: pa.Table, *, suffix: str = "") -> None:
         width = rows.num_columns
         flat: list[Any] = [None] * (rows.num_rows * width)
         for i, column in enumerate(rows.columns):
@@ -179,7 +206,7 @@ class Store:
         row = "(" + ", ".join("?" * width) + ")"
 
         def statement(count: int) -> str:
-            return f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row] * count)  # noqa: S608
+            return f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row] * count) + f" {suffix}"  # noqa: S608
 
         step = per * width
         whole = len(flat) - len(flat) % step
