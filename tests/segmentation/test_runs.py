@@ -142,3 +142,32 @@ def test_a_rerun_rewrites_only_the_rows_whose_content_changed(loaded: Path) -> N
     grading_run(as_of=grading.AS_OF, definition=definition)
     scratch = {r[:3]: r for r in Assignment.objects.values_list(*columns)}
     assert {k: r[:8] for k, r in after.items()} == scratch
+
+
+def test_a_rerun_rewrites_the_digests_that_changed_and_drops_those_no_longer_graded(loaded: Path) -> None:
+    """After some bills change, the customers rewritten get the run's digest and the others keep theirs;
+    a customer created after the as-of date is no longer graded: its grades and its digest go."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from stratacrm.customers.models import Customer
+
+    definition = grading.definition()
+    first = grading_run(as_of=grading.AS_OF, definition=definition)
+    digests = dict(AssignmentDigest.objects.values_list("customer_id", "digest"))
+    leaving = Customer.objects.filter(pk__in=digests).earliest("pk")
+    later = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
+    Customer.objects.filter(pk=leaving.pk).update(created_at=later, updated_at=later)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE activity_bill SET amount = amount * 5 WHERE customer_id %% %s = 0", [9])
+    again = grading_run(as_of=grading.AS_OF, definition=definition)
+    assert again.customers_graded == first.customers_graded - 1
+    assert not Assignment.objects.filter(customer=leaving).exists()
+    after = {
+        c: (d, run) for c, d, run in AssignmentDigest.objects.values_list("customer_id", "digest", "run_id")
+    }
+    assert set(after) == set(digests) - {leaving.pk}
+    moved = {c for c, (d, _) in after.items() if d != digests[c]}
+    assert moved and len(moved) < len(after)
+    assert all(after[c][1] == (again.pk if c in moved else first.pk) for c in after)
