@@ -137,31 +137,16 @@ def report(rows: list[dict[str, str]], *, seconds: int) -> tuple[bool, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--database-url", help="a PostgreSQL server (any database on it), or sqlite:///FILE")
-    parser.add_argument("--database-name", default="strata_bench_api", help="the database made on PostgreSQL")
+    api_dataset.dataset_arguments(parser)
     parser.add_argument("--users", type=int, default=10, help="concurrent API clients (half of each role)")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--threads", type=int, default=8, help="the server's worker threads")
     parser.add_argument("--no-grade", action="store_true", help="skip grading: no grade filters measured")
     parser.add_argument("--drop", action="store_true", help="drop the benchmark database at the end")
     args = parser.parse_args(argv)
-    server_url = args.database_url or f"sqlite:///{ROOT / 'var' / 'bench-api' / 'db.sqlite3'}"
-    url = api_dataset.bench_database_url(server_url, args.database_name)
-    must_load = api_dataset.database_prepare(
-        server_url=server_url, url=url, customers=args.customers, seed=args.seed
-    )
-    os.environ["STRATA_DATABASE_URL"] = url
-    from stratacrm.cli.app import setup_django
-
-    setup_django("stratacrm.config.django.base")
-    from django.core.management import call_command
+    server_url, url = api_dataset.dataset_open(args)
     from django.db import connections
 
-    api_dataset.step("migrate", lambda: call_command("migrate", interactive=False, verbosity=0))
-    if must_load:
-        api_dataset.dataset_load(customers=args.customers, seed=args.seed)
     with tempfile.TemporaryDirectory(prefix="strata-bench-api-") as tmp:
         work = Path(tmp)
         plan = api_dataset.plan_build(seed=args.seed)

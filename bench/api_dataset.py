@@ -7,7 +7,9 @@ hundredth, tenth and fourth customer: the tag filter then has rare, common and b
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import os
 import random
 import sqlite3
 import tempfile
@@ -18,8 +20,35 @@ from urllib.parse import urlsplit, urlunsplit
 
 STAMP_TABLE = "bench_api_dataset"
 END_MONTH, AS_OF = dt.date(2025, 12, 1), dt.date(2025, 12, 31)  # the last month generated; graded then
-RULES = Path(__file__).resolve().parents[1] / "examples" / "rules" / "utility.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+RULES = ROOT / "examples" / "rules" / "utility.yaml"
 TAGS = {"key account": 100, "green tariff": 10, "e-billing": 4}  # tag -> every how many customers
+
+
+def dataset_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options naming the data set and where it lives."""
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", help="a PostgreSQL server (any database on it), or sqlite:///FILE")
+    parser.add_argument("--database-name", default="strata_bench_api", help="the database made on PostgreSQL")
+
+
+def dataset_open(args: argparse.Namespace) -> tuple[str, str]:
+    """Make the data set of `args` ready (made on its first use) and set Django up on it; returns the
+    server's URL and the data set's."""
+    server_url = args.database_url or f"sqlite:///{ROOT / 'var' / 'bench-api' / 'db.sqlite3'}"
+    url = bench_database_url(server_url, args.database_name)
+    must_load = database_prepare(server_url=server_url, url=url, customers=args.customers, seed=args.seed)
+    os.environ["STRATA_DATABASE_URL"] = url
+    from stratacrm.cli.app import setup_django
+
+    setup_django("stratacrm.config.django.base")
+    from django.core.management import call_command
+
+    step("migrate", lambda: call_command("migrate", interactive=False, verbosity=0))
+    if must_load:
+        dataset_load(customers=args.customers, seed=args.seed)
+    return server_url, url
 
 
 def is_sqlite(url: str) -> bool:

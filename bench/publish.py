@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
 import sys
 import time
 from collections import defaultdict
@@ -126,23 +125,10 @@ def bills_scale(factor: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--database-url", help="a PostgreSQL server (any database on it), or sqlite:///FILE")
-    parser.add_argument("--database-name", default="strata_bench_api", help="the database made on PostgreSQL")
+    api_dataset.dataset_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    server_url = args.database_url or f"sqlite:///{ROOT / 'var' / 'bench-api' / 'db.sqlite3'}"
-    url = api_dataset.bench_database_url(server_url, args.database_name)
-    must_load = api_dataset.database_prepare(
-        server_url=server_url, url=url, customers=args.customers, seed=args.seed
-    )
-    os.environ["STRATA_DATABASE_URL"] = url
-    from stratacrm.cli.app import setup_django
-
-    setup_django("stratacrm.config.django.base")
-    from django.core.management import call_command
-
+    api_dataset.dataset_open(args)
     from stratacrm.segmentation.engines import engine_default
     from stratacrm.segmentation.models import GradingRun
     from stratacrm.segmentation.runs import definition_active
@@ -150,9 +136,6 @@ def main(argv: list[str] | None = None) -> int:
     from stratacrm.segmentation.runs.compute import compute, plan_for
     from stratacrm.segmentation.runs.staging import stage
 
-    api_dataset.step("migrate", lambda: call_command("migrate", interactive=False, verbosity=0))
-    if must_load:
-        api_dataset.dataset_load(customers=args.customers, seed=args.seed)
     api_dataset.dataset_grade()
     definition = definition_active()
     run = GradingRun.objects.filter(dry_run=False).latest("pk")
