@@ -87,7 +87,7 @@ def measure(*, args: argparse.Namespace, snapshot_engines: bool) -> dict[str, An
                 figures, "first", lambda p: grading_run(as_of=AS_OF, definition=definition, progress=p)
             )
             figures["first_changes"] = first.changed_total if first else None
-            changed = _change_one_percent()
+            changed = bills_scale()
             figures["customers_changed"] = changed
             again = _run(
                 figures, "rerun", lambda p: grading_run(as_of=AS_OF, definition=definition, progress=p)
@@ -110,15 +110,16 @@ def _run(figures: dict[str, Any], name: str, action: Callable[[Any], Any]) -> An
     return run
 
 
-def _change_one_percent() -> int:
-    """Bill every hundredth customer three times its last bill: their value and risk may move."""
-    from django.db import connection
+def bills_scale(factor: str = "* 3") -> int:
+    """Apply `factor` to the last bill of every hundredth customer (three times it: their value and risk
+    may move; `/ 3` puts it back); the bills changed."""
+    from django.db import connection, transaction
 
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT MAX(period) FROM activity_bill")
         (last,) = cursor.fetchone()
         cursor.execute(
-            "UPDATE activity_bill SET amount = amount * 3 WHERE customer_id %% 100 = 0 AND period = %s",
+            f"UPDATE activity_bill SET amount = amount {factor} WHERE customer_id %% 100 = 0 AND period = %s",
             [last],
         )
         return int(cursor.rowcount)

@@ -50,8 +50,7 @@ def instrument(seconds: defaultdict[str, float]) -> None:
     owners: dict[str, Any] = {"Store": store.Store, "publish": publish, "Staged": staging.Staged}
     for owner_name, name, label in STEPS:
         owner = owners[owner_name]
-        original = getattr(owner, name)
-        setattr(owner, name, _timing(original, label, seconds))
+        setattr(owner, name, _timing(getattr(owner, name), label, seconds))
 
 
 def _timing(original: Callable[..., Any], label: str, seconds: defaultdict[str, float]) -> Callable[..., Any]:
@@ -67,8 +66,11 @@ def _timing(original: Callable[..., Any], label: str, seconds: defaultdict[str, 
     return timed
 
 
-def publish_once(staged: Any, definition: Any, run_id: int) -> tuple[float, defaultdict[str, float], int]:
-    """One publish of the staged rows, rolled back; its seconds, its steps' and the customers written."""
+def publish_once(
+    staged: Any, definition: Any, run_id: int, seconds: defaultdict[str, float]
+) -> tuple[float, int]:
+    """One publish of the staged rows, rolled back; its seconds and the customers written. The steps'
+    seconds (see `instrument`) are counted afresh in `seconds`."""
     import datetime as dt
 
     from django.db import connection, transaction
@@ -76,8 +78,7 @@ def publish_once(staged: Any, definition: Any, run_id: int) -> tuple[float, defa
 
     from stratacrm.segmentation.runs.publish import Attribution, publish
 
-    seconds: defaultdict[str, float] = defaultdict(float)
-    instrument(seconds)
+    seconds.clear()
     started = time.perf_counter()
     try:
         with transaction.atomic():
@@ -95,32 +96,7 @@ def publish_once(staged: Any, definition: Any, run_id: int) -> tuple[float, defa
             raise Timed
     except Timed:
         pass
-    finally:
-        _uninstrument()
-    return time.perf_counter() - started, seconds, outcome.customers_rewritten
-
-
-def _uninstrument() -> None:
-    from stratacrm.segmentation.runs import publish, staging, store
-
-    owners: dict[str, Any] = {"Store": store.Store, "publish": publish, "Staged": staging.Staged}
-    for owner_name, name, _ in STEPS:
-        owner = owners[owner_name]
-        setattr(owner, name, getattr(owner, name).__wrapped__)
-
-
-def bills_scale(factor: str) -> int:
-    """Multiply (or divide) the last bill of every hundredth customer; the rows touched."""
-    from django.db import connection, transaction
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT MAX(period) FROM activity_bill")
-        (last,) = cursor.fetchone()
-        cursor.execute(
-            f"UPDATE activity_bill SET amount = amount {factor} WHERE customer_id %% 100 = 0 AND period = %s",
-            [last],
-        )
-        return int(cursor.rowcount)
+    return time.perf_counter() - started, outcome.customers_rewritten
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     api_dataset.dataset_open(args)
+    from bench.phases import bills_scale
     from stratacrm.segmentation.engines import engine_default
     from stratacrm.segmentation.models import GradingRun
     from stratacrm.segmentation.runs import definition_active
@@ -152,8 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         del computed  # staging keeps the columns it stages from, as a run does
         staged = api_dataset.step("stage", staging)
         del staging
+        seconds: defaultdict[str, float] = defaultdict(float)
+        instrument(seconds)
         for repeat in range(1, args.repeat + 1):
-            total, seconds, written = publish_once(staged, definition, run.pk)
+            total, written = publish_once(staged, definition, run.pk, seconds)
             print(f"\npublish {repeat}: {total:.2f} s, {written:,} customers rewritten")
             for label, value in seconds.items():
                 print(f"  {label:<34} {value:6.2f} s")
