@@ -19,8 +19,8 @@ from stratacrm.segmentation.ruleset import ruleset_read
 from .loading import Rows, day, loaded
 
 AS_OF = dt.date(2025, 6, 30)
-BINS, SHARES = 3, (("A", 25), ("B", 25), ("C", 50))
-RULES = f"""\
+SHARES = (("A", 25), ("B", 25), ("C", 50))
+RULES = """\
 metrics:
   - {{name: bills_12m, source: bills, aggregate: count, window: 12 months}}
 schemes:
@@ -28,16 +28,19 @@ schemes:
     recency: {{metric: months_since_last_bill}}
     frequency: {{metric: bills_12m}}
     monetary: {{metric: billed_amount_12m}}
-    bins: {BINS}
+    bins: {bins}
     tiers:
-      quantiles: {{{", ".join(f"{label}: {share}" for label, share in SHARES)}}}
+      quantiles: {{{quantiles}}}
 """
+QUANTILES = ", ".join(f"{label}: {share}" for label, share in SHARES)
 # A customer: the months before as_of it was billed in, and one amount for all its bills.
 customers = st.lists(
     st.tuples(st.sets(st.integers(0, 5), max_size=3), st.sampled_from([100, 200, 300])),
     min_size=1,
     max_size=25,
 )
+# As many bins as customers or fewer, and more (then some cuts share a position).
+bins_counts = st.sampled_from([3, 5, 40])
 
 
 def rows(drawn: list[tuple[set[int], int]]) -> Rows:
@@ -53,22 +56,22 @@ def rows(drawn: list[tuple[set[int], int]]) -> Rows:
     }
 
 
-def bin_of(value: int | None, values: Sequence[int | None], *, lower_is_better: bool) -> int:
+def bin_of(value: int | None, values: Sequence[int | None], *, bins: int, lower_is_better: bool) -> int:
     present = [v for v in values if v is not None]
     if value is None:
         return 1
     as_bad = sum(1 for v in present if (v >= value if lower_is_better else v <= value))
-    return -(-BINS * as_bad // len(present))  # ceil(bins × as_bad / n)
+    return -(-bins * as_bad // len(present))  # ceil(bins × as_bad / n)
 
 
-def expected(drawn: list[tuple[set[int], int]]) -> dict[int, tuple[float, str]]:
+def expected(drawn: list[tuple[set[int], int]], bins: int) -> dict[int, tuple[float, str]]:
     recency = [min(months) if months else None for months, _ in drawn]
     frequency = [len(months) for months, _ in drawn]
     monetary = [len(months) * amount for months, amount in drawn]
     scores = [
-        bin_of(r, recency, lower_is_better=True)
-        + bin_of(f, frequency, lower_is_better=False)
-        + bin_of(m, monetary, lower_is_better=False)
+        bin_of(r, recency, bins=bins, lower_is_better=True)
+        + bin_of(f, frequency, bins=bins, lower_is_better=False)
+        + bin_of(m, monetary, bins=bins, lower_is_better=False)
         for r, f, m in zip(recency, frequency, monetary, strict=True)
     ]
     grades = {}
@@ -84,15 +87,17 @@ def expected(drawn: list[tuple[set[int], int]]) -> dict[int, tuple[float, str]]:
     return grades
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(customers)
-def test_bins_and_quantile_tiers_follow_their_definitions_and_live_agrees(drawn: list[Any]) -> None:
-    definition = definition_build(ruleset_read(RULES))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(customers, bins_counts)
+def test_bins_and_quantile_tiers_follow_their_definitions_and_live_agrees(
+    drawn: list[Any], bins: int
+) -> None:
+    definition = definition_build(ruleset_read(RULES.format(bins=bins, quantiles=QUANTILES)))
     plan = definition.plan()
     with loaded("duckdb", rows(drawn)) as engine:
         assert engine is not None
         batch = engine.query(plan.render(dialect="duckdb", tables=engine.tables, as_of=AS_OF))
-        assert {r["customer_id"]: (r["value_score"], r["value_tier"]) for r in batch} == expected(drawn)
+        assert {r["customer_id"]: (r["value_score"], r["value_tier"]) for r in batch} == expected(drawn, bins)
         [population] = engine.query(
             plan.render_population(dialect="duckdb", tables=engine.tables, as_of=AS_OF)
         )

@@ -15,6 +15,10 @@ Positions are tested in whole numbers (`rn * bins > n * k`, `(rn - 1) * 10000 < 
 every engine picks the same position. A customer reaches bin k+1 when its value reaches cut k, i.e.
 its bin is `ceil(bins * CUME_DIST)`; it is in the first j tiers when fewer than share_1..j of the
 customers are strictly better.
+
+Bins' cuts are found in two steps: the rows are grouped by the number of cuts their position is past
+(`(rn * bins - 1) DIV n`), then each cut picks among those groups: a hundred bins test a hundred
+groups, not a million rows a hundred times.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from ..scoring import Binned, Quantiles, Scaled
 from .expressions import one, when
 from .params import Binder
 
-VALUE, POSITION, COUNT = "value", "rn", "n"
+VALUE, POSITION, COUNT, PASSED = "value", "rn", "n", "passed"
 _PERCENT_BASIS = 10_000
 
 
@@ -53,10 +57,10 @@ def _stats(metric: Metric, *, layer: str, binder: Binder) -> exp.Select:
         # Worst first: ascending values, or descending when lower is better.
         pick = exp.Max if scoring.lower_is_better else exp.Min
         cuts = [
-            pick(this=_from_position(_at_least(k, bins))).as_(name)
+            pick(this=_from_position(_at_least(k))).as_(name)
             for k, name in enumerate(scoring.cut_names(metric.name), start=1)
         ]
-        return exp.select(*cuts).from_(ranked)
+        return exp.select(*cuts).from_(_passed(ranked, bins=bins, pick=pick))
     assert isinstance(scoring, Quantiles)
     ranked = _ranked(source, layer=layer, best_first=True)
     cuts = [
@@ -88,12 +92,25 @@ def _from_position(test: exp.Expr) -> exp.Expr:
     return when([(test, exp.column(VALUE))])
 
 
-def _at_least(k: int, bins: exp.Expr) -> exp.Expr:
-    """Past position floor(n * k / bins): rn * bins > n * k."""
-    return exp.GT(
-        this=exp.Mul(this=exp.column(POSITION), expression=bins.copy()),
-        expression=exp.Mul(this=exp.column(COUNT), expression=one(k)),
+def _passed(ranked: exp.Subquery, *, bins: exp.Expr, pick: type[exp.Func]) -> exp.Subquery:
+    """The ranked rows grouped by how many cuts their position is past, each group's `pick` value:
+    past cut k means past position floor(n * k / bins), i.e. rn * bins > n * k, i.e.
+    (rn * bins - 1) DIV n >= k. The cuts then pick among these few groups, not among every row."""
+    position = exp.Mul(this=exp.column(POSITION), expression=bins.copy())
+    before = exp.Paren(this=exp.Sub(this=position, expression=one(1)))
+    passed = exp.IntDiv(this=before, expression=exp.column(COUNT))
+    rows = exp.select(exp.column(VALUE), passed.as_(PASSED)).from_(ranked)
+    return (
+        exp.select(pick(this=exp.column(VALUE)).as_(VALUE), exp.column(PASSED))
+        .from_(rows.subquery("positions"))
+        .group_by(exp.column(PASSED))
+        .subquery("cuts_passed")
     )
+
+
+def _at_least(k: int) -> exp.Expr:
+    """In a group past cut k."""
+    return exp.GTE(this=exp.column(PASSED), expression=one(k))
 
 
 def _within_share(basis_points: exp.Expr) -> exp.Expr:

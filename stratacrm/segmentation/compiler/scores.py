@@ -8,8 +8,8 @@ an earlier batch run (the live path). Both read the same values, so both give th
 >>> from ..scoring import Binned
 >>> m = Metric("r", "derived", "bin", inputs=("recency",), kind="integer", scoring=Binned(3, True))
 >>> score_expression(m, binder=Binder(), resolve=lambda k: (exp.column(k), True), cut=exp.column).sql()
-'CAST(1 + CASE WHEN recency <= pop__r__1 THEN 1 ELSE 0 END + CASE WHEN recency <= pop__r__2 THEN 1 ELSE 0 \
-END AS BIGINT)'
+'CAST(1 + CASE WHEN recency <= pop__r__1 THEN CASE WHEN recency <= pop__r__2 THEN 2 ELSE 1 END ELSE 0 END AS \
+BIGINT)'
 """
 
 from __future__ import annotations
@@ -61,13 +61,23 @@ def _weighted(inputs: tuple[str, ...], weights: tuple[float, ...], *, binder: Bi
 
 
 def _binned(metric: Metric, scoring: Binned, *, cut: CutReader) -> exp.Expr:
-    """1 + the number of cut-points the value reaches (ties share the better bin; missing: bin 1)."""
+    """1 + the number of cut-points the value reaches (ties share the better bin; missing: bin 1).
+
+    The cut-points run worst to best, so the value reaches the first K of them: K is found by halving
+    (a hundred bins test 7 cut-points, not 99)."""
     value = exp.column(metric.inputs[0])
     node = exp.LTE if scoring.lower_is_better else exp.GTE
-    total: exp.Expr = one(1)
-    for name in scoring.cut_names(metric.name):
-        reached = when([(node(this=value.copy(), expression=cut(name)), one(1))], one(0))
-        total = exp.Add(this=total, expression=reached)
+    names = scoring.cut_names(metric.name)
+
+    def reached(low: int, high: int) -> exp.Expr:
+        """K, knowing low <= K <= high."""
+        if low == high:
+            return one(low)
+        middle = (low + high + 1) // 2
+        test = node(this=value.copy(), expression=cut(names[middle - 1]))
+        return when([(test, reached(middle, high))], reached(low, middle - 1))
+
+    total: exp.Expr = exp.Add(this=one(1), expression=reached(0, len(names)))
     if not scoring.unit:
         return total
     below = exp.cast(exp.Sub(this=exp.Paren(this=total), expression=one(1)), "DOUBLE")
