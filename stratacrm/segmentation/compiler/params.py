@@ -46,12 +46,18 @@ LAYERED_SETUP: Mapping[Dialect, tuple[str, ...]] = {
     **SESSION_SETUP,
     "postgres": (
         "SET TIME ZONE 'UTC'",
-        "SET jit = on",
-        "SET jit_above_cost = 2000000",
-        "SET jit_inline_above_cost = 2000000",
-        "SET jit_optimize_above_cost = 2000000",
+        "SET LOCAL jit = on",
+        "SET LOCAL jit_above_cost = 2000000",
+        "SET LOCAL jit_inline_above_cost = 2000000",
+        "SET LOCAL jit_optimize_above_cost = 2000000",
     ),
 }
+# Once the first layer (the aggregates over the operational tables) is built, the later layers read one
+# row per customer: the population values sort each scored metric's million values, which spill to
+# disk under PostgreSQL's default 4 MB (1.6 s a metric at 1,000,000 customers; 0.8 s in memory). The
+# first layer keeps the server's setting: given more, its planner trades its merge joins for hash
+# joins of a million wide rows, which were slower.
+DERIVED_SETUP: Mapping[Dialect, tuple[str, ...]] = {"postgres": ("SET LOCAL work_mem = '64MB'",)}
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,17 @@ from .aggregates import CUSTOMER, CUSTOMER_FILTER
 from .dimensions import Dimension, Output, check_dimensions, dimension_columns
 from .expressions import Resolver, condition_expression
 from .metrics import POPULATION_PREFIX, PopulationMode, metric_layers
-from .params import DIALECTS, LAYERED_SETUP, SESSION_SETUP, AsOf, Binder, Dialect, driver_value, resolve
+from .params import (
+    DERIVED_SETUP,
+    DIALECTS,
+    LAYERED_SETUP,
+    SESSION_SETUP,
+    AsOf,
+    Binder,
+    Dialect,
+    driver_value,
+    resolve,
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ class Query:
     setup: tuple[str, ...] = ()
     layers: tuple[tuple[str, str], ...] = ()  # (name, SELECT) computed first, in order
     population_sql: str = ""  # with layers: the one-row SELECT of the population values over them
+    derived_setup: tuple[str, ...] = ()  # with layers: run once the first layer is built
 
     def script(self) -> str:
         """The layers (each under its name) then the query: what the engine is given, to read."""
@@ -183,7 +194,8 @@ class Plan:
             if populations
             else ""
         )
-        return Query(sql, params, dialect, LAYERED_SETUP[dialect], layers, read)
+        derived = DERIVED_SETUP.get(dialect, ())
+        return Query(sql, params, dialect, LAYERED_SETUP[dialect], layers, read, derived)
 
 
 # Layers are computed once each. Left to themselves, SQLite and PostgreSQL inline a layer read only

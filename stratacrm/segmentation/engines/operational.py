@@ -9,12 +9,14 @@ psycopg binds the parameters of a COPY on the client, so values stay out of the 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from django.db import connection as default_connection
+from django.db import transaction
 
 from ..compiler import Query
 from .arrow import ColumnTypes, conform, rows_to_table
@@ -41,17 +43,29 @@ def execute_reads(
         run = _postgres
     else:
         raise ValueError(f"{query.dialect} does not run in the operational database")
+    # PostgreSQL: in a transaction of its own (or the caller's), which ends the plan's `SET LOCAL`s.
+    within = transaction.atomic(using=connection.alias) if query.dialect == "postgres" else nullcontext()
+    with within:
+        return _build_and_read(raw, query=query, reads=reads, run=run)
+
+
+def _build_and_read(
+    raw: Any, *, query: Query, reads: Sequence[tuple[str, ColumnTypes]], run: Callable[..., pa.Table]
+) -> list[pa.Table]:
     built: list[str] = []
     cursor = raw.cursor()
     try:
         for statement in query.setup:
             cursor.execute(statement)
-        for name, sql, dead in steps(query, reads=[sql for sql, _ in reads]):
+        for index, (name, sql, dead) in enumerate(steps(query, reads=[sql for sql, _ in reads])):
             cursor.execute(f'CREATE TEMPORARY TABLE "{name}" AS {sql}', query.params)
             built.append(name)
             for gone in dead:
                 cursor.execute(f'DROP TABLE "{gone}"')
                 built.remove(gone)
+            if index == 0:
+                for statement in query.derived_setup:
+                    cursor.execute(statement)
         return [run(cursor, query, sql, types) for sql, types in reads]
     finally:
         _drop(cursor, built)
