@@ -7,8 +7,12 @@ is rolled back at its end, so every repeat publishes the same change; on Postgre
 foreign keys are checked first, as a commit would. The bills are put back at the end. Prints the
 seconds of each step (inclusive: `replace` holds the writes listed under it).
 
+With --commit, one more publish is committed (its commit timed, with PostgreSQL's deferred checks),
+and after the bills are put back they are graded and published back, committed: the data set ends
+graded as it began.
+
 Usage: .venv/bin/python bench/publish.py --customers 1000000 [--database-url postgresql://…/test]
-       [--repeat 3]
+       [--repeat 3] [--commit]
 """
 
 from __future__ import annotations
@@ -67,10 +71,10 @@ def _timing(original: Callable[..., Any], label: str, seconds: defaultdict[str, 
 
 
 def publish_once(
-    staged: Any, definition: Any, run_id: int, seconds: defaultdict[str, float]
+    staged: Any, definition: Any, run_id: int, seconds: defaultdict[str, float], *, commit: bool = False
 ) -> tuple[float, int]:
-    """One publish of the staged rows, rolled back; its seconds and the customers written. The steps'
-    seconds (see `instrument`) are counted afresh in `seconds`."""
+    """One publish of the staged rows, rolled back (or committed); its seconds and the customers
+    written. The steps' seconds (see `instrument`) are counted afresh in `seconds`."""
     import datetime as dt
 
     from django.db import connection, transaction
@@ -88,56 +92,85 @@ def publish_once(
                 attribution=Attribution(as_of=api_dataset.AS_OF, now=timezone.now(), run_id=run_id),
                 fresh_since=timezone.now() - dt.timedelta(minutes=10),
             )
-            if connection.vendor == "postgresql":
-                check = time.perf_counter()
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                seconds["deferred checks"] += time.perf_counter() - check
-            raise Timed
+            if commit:
+                committing = time.perf_counter()
+            else:
+                if connection.vendor == "postgresql":
+                    check = time.perf_counter()
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    seconds["deferred checks"] += time.perf_counter() - check
+                raise Timed
     except Timed:
         pass
+    if commit:  # with PostgreSQL's deferred checks
+        seconds["commit"] += time.perf_counter() - committing
     return time.perf_counter() - started, outcome.customers_rewritten
+
+
+def staged_now(definition: Any) -> Any:
+    """Compute and stage on the database's own engine, as a run does."""
+    from stratacrm.segmentation.engines import engine_default
+    from stratacrm.segmentation.runs.batch import today
+    from stratacrm.segmentation.runs.compute import compute, plan_for
+    from stratacrm.segmentation.runs.staging import stage
+
+    computed = api_dataset.step(
+        "compute",
+        lambda: compute(
+            definition=definition, engine=engine_default(), as_of=api_dataset.AS_OF, today=today()
+        ),
+    )
+    staging = functools.partial(
+        stage, results=computed.results, definition=definition, plan=plan_for(definition)
+    )
+    del computed  # staging keeps the columns it stages from, as a run does
+    return api_dataset.step("stage", staging)
+
+
+def report(name: str, total: float, written: int, seconds: defaultdict[str, float]) -> None:
+    print(f"\n{name}: {total:.2f} s, {written:,} customers rewritten")
+    for label, value in seconds.items():
+        print(f"  {label:<34} {value:6.2f} s")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     api_dataset.dataset_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--commit",
+        action="store_true",
+        help="then publish once more and commit (timing the commit), and grade the restored bills back",
+    )
     args = parser.parse_args(argv)
     api_dataset.dataset_open(args)
     from bench.phases import bills_scale
-    from stratacrm.segmentation.engines import engine_default
     from stratacrm.segmentation.models import GradingRun
     from stratacrm.segmentation.runs import definition_active
-    from stratacrm.segmentation.runs.batch import today
-    from stratacrm.segmentation.runs.compute import compute, plan_for
-    from stratacrm.segmentation.runs.staging import stage
 
     api_dataset.dataset_grade()
     definition = definition_active()
     run = GradingRun.objects.filter(dry_run=False).latest("pk")
-    engine = engine_default()
     print(f"bills changed: {bills_scale('* 3'):,}")
+    seconds: defaultdict[str, float] = defaultdict(float)
+    instrument(seconds)
+    committed = False
     try:
-        computed = api_dataset.step(
-            "compute",
-            lambda: compute(definition=definition, engine=engine, as_of=api_dataset.AS_OF, today=today()),
-        )
-        staging = functools.partial(
-            stage, results=computed.results, definition=definition, plan=plan_for(definition)
-        )
-        del computed  # staging keeps the columns it stages from, as a run does
-        staged = api_dataset.step("stage", staging)
-        del staging
-        seconds: defaultdict[str, float] = defaultdict(float)
-        instrument(seconds)
+        staged = staged_now(definition)
         for repeat in range(1, args.repeat + 1):
-            total, written = publish_once(staged, definition, run.pk, seconds)
-            print(f"\npublish {repeat}: {total:.2f} s, {written:,} customers rewritten")
-            for label, value in seconds.items():
-                print(f"  {label:<34} {value:6.2f} s")
+            report(f"publish {repeat}", *publish_once(staged, definition, run.pk, seconds), seconds)
+        if args.commit:
+            report(
+                "publish, committed", *publish_once(staged, definition, run.pk, seconds, commit=True), seconds
+            )
+            committed = True
+        del staged
     finally:
         print(f"\nbills put back: {bills_scale('/ 3'):,}")
+    if committed:  # the stored grades are those of the changed bills: grade the restored ones back
+        staged = staged_now(definition)
+        report("back, committed", *publish_once(staged, definition, run.pk, seconds, commit=True), seconds)
     return 0
 
 
