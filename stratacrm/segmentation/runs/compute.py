@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..compiler import Plan
 from ..engines import OPERATIONAL_ENGINES, EngineName, engine_tables, execute_reads, result_types
@@ -92,4 +93,12 @@ def _run(
         engine=engine, query=query, reads=reads, snapshot=snapshot, customers_patch=patch
     )
     population: dict[str, Any] = row[0].to_pylist()[0] if row and row[0].num_rows else {}
-    return Computed(results, population)
+    return Computed(sorted_by_customer(results), population)
+
+
+def sorted_by_customer(results: pa.Table) -> pa.Table:
+    """The results in customer order (as a layered plan's read leaves them: mostly so already)."""
+    ids = results.column("customer_id").combine_chunks()
+    if len(ids) < 2 or pc.all(pc.less(ids[:-1], ids[1:])).as_py():
+        return results
+    return results.take(pc.sort_indices(ids))
