@@ -43,8 +43,10 @@ def execute_reads(
         run = _postgres
     else:
         raise ValueError(f"{query.dialect} does not run in the operational database")
-    # PostgreSQL: in a transaction of its own (or the caller's), which ends the plan's `SET LOCAL`s.
-    within = transaction.atomic(using=connection.alias) if query.dialect == "postgres" else nullcontext()
+    # A layered batch on PostgreSQL: in a transaction of its own (or the caller's), which ends the
+    # plan's `SET LOCAL`s. A live re-grade's point query has no layers and needs no savepoint.
+    layered = query.dialect == "postgres" and bool(query.layers)
+    within = transaction.atomic(using=connection.alias) if layered else nullcontext()
     with within:
         return _build_and_read(raw, query=query, reads=reads, run=run)
 
