@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
-from hypothesis import given as drawn
+from hypothesis import given
 from hypothesis import strategies as st
 
 from stratacrm.ingest.loader import load_directory
@@ -57,16 +57,16 @@ def test_one_pass_gives_the_population_query_values_and_the_bound_plan_results(
     snapshot = tmp_path / "snapshot"
     snapshot_take(out=snapshot)
     runs: tuple[tuple[EngineName, Path | None], ...] = ((engine, None), ("duckdb", snapshot))
-    for name, given in runs:
+    for name, snapshot_dir in runs:
         computed = compute(
-            definition=definition, engine=name, as_of=grading.AS_OF, today=today(), snapshot=given
+            definition=definition, engine=name, as_of=grading.AS_OF, today=today(), snapshot=snapshot_dir
         )
         assert computed.results.num_rows > 350
         alone = execute(
             engine=name,
             query=plan.render_population(dialect=name, tables=engine_tables(name), as_of=grading.AS_OF),
             types=dict.fromkeys(plan.population_names),
-            snapshot=given,
+            snapshot=snapshot_dir,
         ).to_pylist()[0]
         assert computed.population == pytest.approx(alone), name
         bound = execute(
@@ -75,7 +75,7 @@ def test_one_pass_gives_the_population_query_values_and_the_bound_plan_results(
                 dialect=name, tables=engine_tables(name), as_of=grading.AS_OF, population=alone
             ),
             types=result_types(plan=plan, catalog=definition.catalog),
-            snapshot=given,
+            snapshot=snapshot_dir,
         )
         assert computed.results.equals(bound), name
     assert _temporary_tables() == []
@@ -104,7 +104,7 @@ def test_a_layer_is_dropped_once_nothing_after_it_reads_it() -> None:
     ]
 
 
-@drawn(st.lists(st.integers(1, 10**12), unique=True, max_size=60), st.integers(1, 4))
+@given(st.lists(st.integers(1, 10**12), unique=True, max_size=60), st.integers(1, 4))
 def test_a_layered_batch_results_come_back_in_customer_order(ids: list[int], chunks: int) -> None:
     """The layered read is unsorted; `sorted_by_customer` orders it (in whatever chunks Arrow holds it),
     keeping each customer's row whole, and leaves a table already in order as it is."""
