@@ -125,6 +125,37 @@ def bills_scale(factor: str = "* 3") -> int:
         return int(cursor.rowcount)
 
 
+COMPLAINT_PREFIX = "BENCH-C-"  # the ticket numbers of `complaints_add`'s tickets
+
+
+def complaints_add() -> int:
+    """Open a complaint ten days before the grading date for every hundredth customer (their churn
+    risk and service flags may move; nothing population-wide does); the tickets opened."""
+    from django.db import connection, transaction
+
+    opened = dt.datetime.combine(AS_OF, dt.time(10), dt.UTC) - dt.timedelta(days=10)
+    times = [connection.ops.adapt_datetimefield_value(t) for t in (opened, opened + dt.timedelta(days=1))]
+    number = "%s || CAST(id AS VARCHAR(20))" if connection.vendor == "postgresql" else "%s || id"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO service_ticket (customer_id, ticket_number, kind, category, priority, status,"
+            " subject, opened_at, resolved_at, sla_due_at)"
+            f" SELECT id, {number}, 'complaint', 'billing', 'normal', 'open', 'bench', %s, NULL, %s"
+            " FROM customers_customer WHERE id %% 100 = 50",
+            [COMPLAINT_PREFIX, *times],
+        )
+        return int(cursor.rowcount)
+
+
+def complaints_remove() -> int:
+    """Delete the tickets of `complaints_add`; the tickets deleted."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM service_ticket WHERE ticket_number LIKE %s", [COMPLAINT_PREFIX + "%"])
+        return int(cursor.rowcount)
+
+
 def floor(snapshot: Path) -> int:
     """The hand-written single DuckDB query over the snapshot."""
     con = duckdb.connect()

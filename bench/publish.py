@@ -1,18 +1,20 @@
 """Benchmark of a re-run's publish alone, step by step, after ~1% of the customers changed.
 
-Uses the data set of `bench/api.py` (N generated customers, graded once; made on the first use). Bills
-every hundredth customer three times its last bill, as `bench/grading.py` does, computes and stages once
-on the database's own engine, then publishes --repeat times. Each publish runs in a transaction that
-is rolled back at its end, so every repeat publishes the same change; on PostgreSQL the deferred
-foreign keys are checked first, as a commit would. The bills are put back at the end. Prints the
-seconds of each step (inclusive: `replace` holds the writes listed under it).
+Uses the data set of `bench/api.py` (N generated customers, graded once; made on the first use).
+Changes the data of every hundredth customer (--change bills: three times their last bill, as
+`bench/grading.py` does; --change complaints: a complaint opened ten days before the grading date),
+computes and stages once on the database's own engine, then publishes --repeat times. Each publish
+runs in a transaction that is rolled back at its end, so every repeat publishes the same change; on
+PostgreSQL the deferred foreign keys are checked first, as a commit would. The change is undone at
+the end. Prints the seconds of each step (inclusive: `replace` holds the writes listed under it).
 
 With --commit, one more publish is committed (its commit timed, with PostgreSQL's deferred checks),
-and after the bills are put back they are graded and published back, committed: the data set ends
-graded as it began.
+and after the change is undone the data are graded and published back, committed: the data set ends
+graded as it began. A tripled bill moves the cut-points of the value score's percentiles and with them
+the score of many other customers; a complaint moves only its own customer's rows.
 
 Usage: .venv/bin/python bench/publish.py --customers 1000000 [--database-url postgresql://…/test]
-       [--repeat 3] [--commit]
+       [--repeat 3] [--commit] [--change bills|complaints] [--drop]
 """
 
 from __future__ import annotations
@@ -138,21 +140,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     api_dataset.dataset_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--change", choices=("bills", "complaints"), default="bills")
+    parser.add_argument("--drop", action="store_true", help="drop the benchmark database at the end")
     parser.add_argument(
         "--commit",
         action="store_true",
         help="then publish once more and commit (timing the commit), and grade the restored bills back",
     )
     args = parser.parse_args(argv)
-    api_dataset.dataset_open(args)
-    from bench.phases import bills_scale
+    server_url, url = api_dataset.dataset_open(args)
+    from bench.phases import bills_scale, complaints_add, complaints_remove
     from stratacrm.segmentation.models import GradingRun
     from stratacrm.segmentation.runs import definition_active
 
     api_dataset.dataset_grade()
     definition = definition_active()
     run = GradingRun.objects.filter(dry_run=False).latest("pk")
-    print(f"bills changed: {bills_scale('* 3'):,}")
+    change, undo = {
+        "bills": (lambda: bills_scale("* 3"), lambda: bills_scale("/ 3")),
+        "complaints": (complaints_add, complaints_remove),
+    }[args.change]
+    print(f"{args.change} changed: {change():,}")
     seconds: defaultdict[str, float] = defaultdict(float)
     instrument(seconds)
     committed = False
@@ -167,10 +175,15 @@ def main(argv: list[str] | None = None) -> int:
             committed = True
         del staged
     finally:
-        print(f"\nbills put back: {bills_scale('/ 3'):,}")
-    if committed:  # the stored grades are those of the changed bills: grade the restored ones back
+        print(f"\n{args.change} put back: {undo():,}")
+    if committed:  # the stored grades are those of the changed data: grade the restored data back
         staged = staged_now(definition)
         report("back, committed", *publish_once(staged, definition, run.pk, seconds, commit=True), seconds)
+    if args.drop:
+        from django.db import connections
+
+        connections.close_all()
+        api_dataset.database_drop(server_url=server_url, url=url)
     return 0
 
 
