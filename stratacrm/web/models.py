@@ -41,18 +41,17 @@ class PreviewStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class RulePreview(models.Model):
-    """A rule as edited in the builder, evaluated against every customer without publishing it.
+class Preview(models.Model):
+    """What a rule preview and a scheme preview share: who asked, against which definitions, and the
+    background evaluation's state.
 
-    The evaluation runs in the background; `result` holds the migration matrix and examples. Publishing
-    takes the rule from here, so what goes live is exactly what was previewed, and only while the rules
-    in force are still those the preview compared against (`base_key`).
+    The evaluation runs in the background; `result` holds the migration matrices and examples once it
+    is ready. Publishing takes the edited definition from the preview row, so what goes live is exactly
+    what was previewed, and only while the definitions in force are still those the preview compared
+    against (`base_key`).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE)
-    dimension = models.CharField(_("dimension"), max_length=64)
-    rule_name = models.CharField(_("rule"), max_length=100)
-    rule = models.JSONField(_("rule definition"))
     base_key = models.TextField(_("versions previewed against"))
     status = models.CharField(
         _("status"), max_length=16, choices=PreviewStatus.choices, default=PreviewStatus.RUNNING
@@ -64,39 +63,34 @@ class RulePreview(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class RulePreview(Preview):
+    """A rule as edited in the builder, evaluated against every customer without publishing it."""
+
+    dimension = models.CharField(_("dimension"), max_length=64)
+    rule_name = models.CharField(_("rule"), max_length=100)
+    rule = models.JSONField(_("rule definition"))
+
+    class Meta(Preview.Meta):
         verbose_name = _("rule preview")
         verbose_name_plural = _("rule previews")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.dimension}/{self.rule_name} ({self.status})"
 
 
-class SchemePreview(models.Model):
-    """A grade scheme as edited on its page, evaluated against every customer without publishing it.
+class SchemePreview(Preview):
+    """A grade scheme as edited on its page, evaluated against every customer without publishing it."""
 
-    Like a rule preview: `result` holds the migration matrices and examples once the background
-    evaluation is ready; publishing takes `definition` from here, and only while the definitions in force
-    are still those the preview compared against (`base_key`).
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE)
     kind = models.CharField(_("grade scheme"), max_length=16)
     definition = models.JSONField(_("scheme definition"))
-    base_key = models.TextField(_("versions previewed against"))
-    status = models.CharField(
-        _("status"), max_length=16, choices=PreviewStatus.choices, default=PreviewStatus.RUNNING
-    )
-    result = models.JSONField(_("result"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Preview.Meta):
         verbose_name = _("scheme preview")
         verbose_name_plural = _("scheme previews")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.status})"
