@@ -24,7 +24,7 @@ from stratacrm.segmentation.definitions import definition_build
 from stratacrm.segmentation.engines import engine_default
 from stratacrm.segmentation.live import definition_live
 from stratacrm.segmentation.preview import Preview, rules_preview
-from stratacrm.segmentation.ruleset import RuleSpec
+from stratacrm.segmentation.ruleset import RuleSet, RuleSpec
 from stratacrm.segmentation.runs import grading_run
 from stratacrm.segmentation.runs.definition import definition_key
 from stratacrm.segmentation.selectors import ruleset_current
@@ -72,32 +72,49 @@ def rule_preview_start(*, user: User, editor: Editor, rule: RuleSpec) -> RulePre
         rule={**rule_stored(rule), "scheme": editor.dimension.scheme},
         base_key=definition_key(editor.definition),
     )
-    in_background(lambda: _preview_compute(preview.pk), name=f"rule-preview-{preview.pk}")
+    in_background(
+        lambda: preview_compute(
+            RulePreview,
+            preview.pk,
+            path=f"{preview.dimension}/{preview.rule_name}",
+            draft=_rule_draft,
+            starting=_("The rules in force changed while the preview was starting."),
+        ),
+        name=f"rule-preview-{preview.pk}",
+    )
     return preview
 
 
-def _preview_compute(preview_id: int) -> None:
-    preview = RulePreview.objects.get(pk=preview_id)
+def _rule_draft(ruleset: RuleSet, preview: RulePreview) -> RuleSet:
+    """The rule set in force with the previewed rule in it."""
+    return ruleset_with(ruleset, rule_loaded(preview.rule), scheme=preview.rule.get("scheme"))
+
+
+def preview_compute(
+    model: Any, preview_id: int, *, path: str, draft: Callable[[RuleSet, Any], RuleSet], starting: str
+) -> None:
+    """Evaluate the preview `preview_id` of `model` (a rule's or a scheme's) against every customer:
+    `draft(rule set in force, preview)` is the rule set previewed. The preview's row gets the moves, or
+    the error (`starting`: the definitions in force moved on since the preview was asked for)."""
+    preview = model.objects.get(pk=preview_id)
     try:
         ruleset, versions = ruleset_current()
         current = definition_live()
         if current is None or definition_key(current) != preview.base_key:
-            raise PublishRefused(_("The rules in force changed while the preview was starting."))
-        draft = ruleset_with(ruleset, rule_loaded(preview.rule), scheme=preview.rule.get("scheme"))
-        definition = definition_build(draft, versions=versions)
+            raise PublishRefused(starting)
         found = rules_preview(
-            path=Path(f"{preview.dimension}/{preview.rule_name}"),
-            definition=definition,
+            path=Path(path),
+            definition=definition_build(draft(ruleset, preview), versions=versions),
             engine=grading_engine(),
             samples=PREVIEW_SAMPLES,
         )
     except Exception as error:
-        logger.exception("rule preview %s failed", preview_id)
-        RulePreview.objects.filter(pk=preview_id).update(
+        logger.exception("%s %s failed", model.__name__, preview_id)
+        model.objects.filter(pk=preview_id).update(
             status=PreviewStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         return
-    RulePreview.objects.filter(pk=preview_id).update(
+    model.objects.filter(pk=preview_id).update(
         status=PreviewStatus.READY, result=preview_result(found), finished_at=timezone.now()
     )
 
@@ -119,9 +136,7 @@ def rule_preview_publish(*, user: User, preview_id: int) -> LoadReport:
         user=user,
         preview_id=preview_id,
         stale=_("The rules in force changed since this preview: preview again."),
-        document=lambda ruleset, preview: ruleset_with(
-            ruleset, rule_loaded(preview.rule), scheme=preview.rule.get("scheme")
-        ),
+        document=_rule_draft,
     )
 
 

@@ -9,31 +9,23 @@ grading run starts; it is refused when the definitions in force changed since th
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stratacrm.accounts.models import User
 from stratacrm.accounts.policy import user_require
 from stratacrm.segmentation.definitions import definition_build
-from stratacrm.segmentation.live import definition_live
-from stratacrm.segmentation.preview import rules_preview
 from stratacrm.segmentation.ruleset import Lifecycle, RuleSet, ValueScore
 from stratacrm.segmentation.ruleset.schemes import SCHEME_CLASSES
 from stratacrm.segmentation.runs.definition import definition_key
-from stratacrm.segmentation.selectors import ruleset_current
 from stratacrm.segmentation.services import LoadReport
 
 from ..background import in_background
-from ..models import PreviewStatus, SchemePreview
+from ..models import SchemePreview
 from ..selectors.scheme_editor import SchemeEditor, SchemeSpec
-from .grading import PREVIEW_SAMPLES, PublishRefused, grading_engine, preview_publish, preview_result
-
-logger = logging.getLogger(__name__)
+from .grading import preview_compute, preview_publish
 
 
 def ruleset_with_scheme(ruleset: RuleSet, kind: str, definition: dict[str, Any]) -> RuleSet:
@@ -57,33 +49,22 @@ def scheme_preview_start(*, user: User, editor: SchemeEditor, scheme: SchemeSpec
     preview = SchemePreview.objects.create(
         user=user, kind=editor.kind, definition=definition, base_key=definition_key(editor.definition)
     )
-    in_background(lambda: _preview_compute(preview.pk), name=f"scheme-preview-{preview.pk}")
+    in_background(
+        lambda: preview_compute(
+            SchemePreview,
+            preview.pk,
+            path=f"schemes/{preview.kind}",
+            draft=_scheme_draft,
+            starting=_("The definitions in force changed while the preview was starting."),
+        ),
+        name=f"scheme-preview-{preview.pk}",
+    )
     return preview
 
 
-def _preview_compute(preview_id: int) -> None:
-    preview = SchemePreview.objects.get(pk=preview_id)
-    try:
-        ruleset, versions = ruleset_current()
-        current = definition_live()
-        if current is None or definition_key(current) != preview.base_key:
-            raise PublishRefused(_("The definitions in force changed while the preview was starting."))
-        draft = ruleset_with_scheme(ruleset, preview.kind, preview.definition)
-        found = rules_preview(
-            path=Path(f"schemes/{preview.kind}"),
-            definition=definition_build(draft, versions=versions),
-            engine=grading_engine(),
-            samples=PREVIEW_SAMPLES,
-        )
-    except Exception as error:
-        logger.exception("scheme preview %s failed", preview_id)
-        SchemePreview.objects.filter(pk=preview_id).update(
-            status=PreviewStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
-        return
-    SchemePreview.objects.filter(pk=preview_id).update(
-        status=PreviewStatus.READY, result=preview_result(found), finished_at=timezone.now()
-    )
+def _scheme_draft(ruleset: RuleSet, preview: SchemePreview) -> RuleSet:
+    """The rule set in force with the previewed scheme in place of its own."""
+    return ruleset_with_scheme(ruleset, preview.kind, preview.definition)
 
 
 def scheme_preview_publish(*, user: User, preview_id: int) -> LoadReport:
@@ -93,5 +74,5 @@ def scheme_preview_publish(*, user: User, preview_id: int) -> LoadReport:
         user=user,
         preview_id=preview_id,
         stale=_("The definitions in force changed since this preview: preview again."),
-        document=lambda ruleset, preview: ruleset_with_scheme(ruleset, preview.kind, preview.definition),
+        document=_scheme_draft,
     )
