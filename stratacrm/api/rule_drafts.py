@@ -11,34 +11,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stratacrm.accounts.models import User
-from stratacrm.accounts.policy import user_may, user_require
+from stratacrm.accounts.policy import user_require
 from stratacrm.accounts.services.audit import audit_record
-from stratacrm.customers.selectors import customer_scope
 from stratacrm.segmentation.conditions import ConditionError
 from stratacrm.segmentation.definitions import definition_build
 from stratacrm.segmentation.models import GradingRun
-from stratacrm.segmentation.preview import rules_preview
 from stratacrm.segmentation.ruleset import RuleSpec
-from stratacrm.segmentation.selectors import ruleset_current
 from stratacrm.segmentation.services import LoadReport
 from stratacrm.web.drafts import RuleForm, condition_message, rule_loaded, ruleset_with
 from stratacrm.web.models import RulePreview
 from stratacrm.web.selectors.rules import Editor, rule_editor
-from stratacrm.web.services.grading import (
-    PREVIEW_SAMPLES,
-    grading_engine,
-    rule_preview_publish,
-    rule_preview_start,
-)
+from stratacrm.web.services.grading import preview_moves, rule_preview_publish, rule_preview_start
 
-from .run_jobs import run_started_after
+from .drafts import draft_publish, preview_present
 
 FORM_FIELDS = {"condition_text": "condition", "condition_json": "condition_tree", "__all__": ""}
 
@@ -152,47 +142,12 @@ def rule_preview(*, user: User, rule: RuleSpec, editor: Editor, as_of: Any = Non
     """Who would move from which value to which if `rule` were published; writes nothing. Example
     customers are only those `user` may open."""
     user_require(user, "rule.change")
-    ruleset, versions = ruleset_current()
-    definition = definition_build(
-        ruleset_with(ruleset, rule, scheme=editor.dimension.scheme), versions=versions
-    )
-    found = rules_preview(
-        path=Path(f"{rule.dimension}/{rule.name}"),
-        definition=definition,
-        engine=grading_engine(),
-        samples=PREVIEW_SAMPLES,
+    result = preview_moves(
+        path=f"{rule.dimension}/{rule.name}",
+        draft=lambda ruleset: ruleset_with(ruleset, rule, scheme=editor.dimension.scheme),
         as_of=as_of,
     )
-    moves = [
-        [dimension, before, after, count, found.samples.get((dimension, before, after), [])]
-        for (dimension, before, after), count in found.moves.items()
-    ]
-    result = {"customers": found.customers, "as_of": found.as_of.isoformat(), "engine": found.engine}
-    return preview_present(user=user, result={**result, "moves": moves})
-
-
-def preview_present(*, user: User, result: dict[str, Any]) -> dict[str, Any]:
-    """A preview's result as `user` reads it: example customers outside its scope left out."""
-    moves: list[list[Any]] = result.get("moves", [])
-    named = {number for move in moves for number in move[4]}
-    visible = set(
-        customer_scope(user=user).filter(account_number__in=named).values_list("account_number", flat=True)
-    )
-    return {
-        "customers": result.get("customers", 0),
-        "as_of": result.get("as_of"),
-        "engine": result.get("engine", ""),
-        "moves": [
-            {
-                "dimension": m[0],
-                "from_value": m[1],
-                "to_value": m[2],
-                "customers": m[3],
-                "examples": [n for n in m[4] if n in visible],
-            }
-            for m in moves
-        ],
-    }
+    return preview_present(user=user, result=result)
 
 
 def rule_draft_create(*, user: User, rule: RuleSpec, editor: Editor) -> RulePreview:
@@ -210,13 +165,8 @@ def rule_draft_create(*, user: User, rule: RuleSpec, editor: Editor) -> RulePrev
 
 
 def rule_draft_publish(*, user: User, draft_id: int) -> tuple[LoadReport, GradingRun | None]:
-    """Publish one's own draft as the rule's next version and start a grading run (when the user may);
-    the run's row once it exists. PublishRefused when the draft is not ready, already published, or the
-    rules in force moved on since it was made."""
-    since = timezone.now()
-    report = rule_preview_publish(user=user, preview_id=draft_id)
-    run = run_started_after(user=user, since=since) if user_may(user, "run.start") else None
-    return report, run
+    """Publish one's own draft as the rule's next version; see `drafts.draft_publish`."""
+    return draft_publish(rule_preview_publish, user=user, draft_id=draft_id)
 
 
 def draft_rule(draft: RulePreview) -> RuleSpec:

@@ -16,10 +16,10 @@ from stratacrm.web.models import PreviewStatus, RulePreview
 from . import grading_schemas as s
 from .auth import PolicyRouter, allow, caller
 from .customers import ERRORS
+from .drafts import preview_present
 from .rule_drafts import (
     RuleChecked,
     draft_rule,
-    preview_present,
     rule_check,
     rule_draft_create,
     rule_draft_publish,

@@ -11,34 +11,29 @@ current (audited as `ruleset.load` and `scheme.version`, the old version kept) a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stratacrm.accounts.models import User
-from stratacrm.accounts.policy import user_may, user_require
+from stratacrm.accounts.policy import user_require
 from stratacrm.accounts.services.audit import audit_record
 from stratacrm.segmentation.conditions import ConditionError
 from stratacrm.segmentation.definitions import definition_build
 from stratacrm.segmentation.models import GradingRun, Scheme
-from stratacrm.segmentation.preview import rules_preview
-from stratacrm.segmentation.selectors import ruleset_current
 from stratacrm.segmentation.services import LoadReport
 from stratacrm.web.engine_messages import engine_problem
 from stratacrm.web.models import SchemePreview
 from stratacrm.web.scheme_forms import SchemeEdit
 from stratacrm.web.selectors.scheme_editor import SchemeEditor, SchemeSpec, scheme_editor
-from stratacrm.web.services.grading import PREVIEW_SAMPLES, grading_engine, preview_result
+from stratacrm.web.services.grading import preview_moves
 from stratacrm.web.services.schemes import (
     ruleset_with_scheme,
     scheme_preview_publish,
     scheme_preview_start,
 )
 
-from .rule_drafts import preview_present
-from .run_jobs import run_started_after
+from .drafts import draft_publish, preview_present
 
 OWN_FIELDS = ("label_en", "label_zh", "bins", "normalize", "tiers_by", "stages", "default")
 ROW_SETS = {"parts": "part", "tiers": "tier", "signals": "signal", "levels": "level"}
@@ -166,16 +161,12 @@ def scheme_preview(*, user: User, kind: str, scheme: SchemeSpec, as_of: Any = No
     """Who would move from which value to which if `scheme` were published; writes nothing. Example
     customers are only those `user` may open."""
     user_require(user, "rule.change")
-    ruleset, versions = ruleset_current()
-    draft = ruleset_with_scheme(ruleset, kind, scheme.definition())
-    found = rules_preview(
-        path=Path(f"schemes/{kind}"),
-        definition=definition_build(draft, versions=versions),
-        engine=grading_engine(),
-        samples=PREVIEW_SAMPLES,
+    result = preview_moves(
+        path=f"schemes/{kind}",
+        draft=lambda ruleset: ruleset_with_scheme(ruleset, kind, scheme.definition()),
         as_of=as_of,
     )
-    return preview_present(user=user, result=preview_result(found))
+    return preview_present(user=user, result=result)
 
 
 def scheme_draft_create(*, user: User, editor: SchemeEditor, scheme: SchemeSpec) -> SchemePreview:
@@ -192,10 +183,5 @@ def scheme_draft_create(*, user: User, editor: SchemeEditor, scheme: SchemeSpec)
 
 
 def scheme_draft_publish(*, user: User, draft_id: int) -> tuple[LoadReport, GradingRun | None]:
-    """Publish one's own draft as the scheme's next version and start a grading run (when the user may);
-    the run's row once it exists. PublishRefused when the draft is not ready, already published, or the
-    definitions in force moved on since it was made."""
-    since = timezone.now()
-    report = scheme_preview_publish(user=user, preview_id=draft_id)
-    run = run_started_after(user=user, since=since) if user_may(user, "run.start") else None
-    return report, run
+    """Publish one's own draft as the scheme's next version; see `drafts.draft_publish`."""
+    return draft_publish(scheme_preview_publish, user=user, draft_id=draft_id)

@@ -18,7 +18,7 @@ from . import grading_schemas as s
 from . import scheme_schemas as ss
 from .auth import PolicyRouter, allow, caller
 from .customers import ERRORS
-from .rule_drafts import preview_present
+from .drafts import preview_present
 from .runs import run_present
 from .scheme_drafts import (
     SchemeChecked,

@@ -8,6 +8,7 @@ so only that rule gets a new version, and is refused when the rules in force cha
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -98,16 +99,10 @@ def preview_compute(
     the error (`starting`: the definitions in force moved on since the preview was asked for)."""
     preview = model.objects.get(pk=preview_id)
     try:
-        ruleset, versions = ruleset_current()
         current = definition_live()
         if current is None or definition_key(current) != preview.base_key:
             raise PublishRefused(starting)
-        found = rules_preview(
-            path=Path(path),
-            definition=definition_build(draft(ruleset, preview), versions=versions),
-            engine=grading_engine(),
-            samples=PREVIEW_SAMPLES,
-        )
+        result = preview_moves(path=path, draft=lambda ruleset: draft(ruleset, preview))
     except Exception as error:
         logger.exception("%s %s failed", model.__name__, preview_id)
         model.objects.filter(pk=preview_id).update(
@@ -115,8 +110,24 @@ def preview_compute(
         )
         return
     model.objects.filter(pk=preview_id).update(
-        status=PreviewStatus.READY, result=preview_result(found), finished_at=timezone.now()
+        status=PreviewStatus.READY, result=result, finished_at=timezone.now()
     )
+
+
+def preview_moves(
+    *, path: str, draft: Callable[[RuleSet], RuleSet], as_of: dt.date | None = None
+) -> dict[str, Any]:
+    """Who would move from which value to which if the rule set in force, edited by `draft`, were
+    published (`path` names the edit in errors); writes nothing. As a preview's row keeps it."""
+    ruleset, versions = ruleset_current()
+    found = rules_preview(
+        path=Path(path),
+        definition=definition_build(draft(ruleset), versions=versions),
+        engine=grading_engine(),
+        samples=PREVIEW_SAMPLES,
+        as_of=as_of,
+    )
+    return preview_result(found)
 
 
 def preview_result(found: Preview) -> dict[str, Any]:
