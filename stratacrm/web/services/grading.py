@@ -73,15 +73,11 @@ def rule_preview_start(*, user: User, editor: Editor, rule: RuleSpec) -> RulePre
         rule={**rule_stored(rule), "scheme": editor.dimension.scheme},
         base_key=definition_key(editor.definition),
     )
-    in_background(
-        lambda: preview_compute(
-            RulePreview,
-            preview.pk,
-            path=f"{preview.dimension}/{preview.rule_name}",
-            draft=_rule_draft,
-            starting=_("The rules in force changed while the preview was starting."),
-        ),
-        name=f"rule-preview-{preview.pk}",
+    preview_in_background(
+        preview,
+        path=f"{preview.dimension}/{preview.rule_name}",
+        draft=_rule_draft,
+        starting=_("The rules in force changed while the preview was starting."),
     )
     return preview
 
@@ -89,6 +85,18 @@ def rule_preview_start(*, user: User, editor: Editor, rule: RuleSpec) -> RulePre
 def _rule_draft(ruleset: RuleSet, preview: RulePreview) -> RuleSet:
     """The rule set in force with the previewed rule in it."""
     return ruleset_with(ruleset, rule_loaded(preview.rule), scheme=preview.rule.get("scheme"))
+
+
+def preview_in_background(
+    preview: Any, *, path: str, draft: Callable[[RuleSet, Any], RuleSet], starting: str
+) -> None:
+    """Evaluate `preview` (a rule's or a scheme's, just recorded) in the background; `preview_compute`
+    says how."""
+    model = type(preview)
+    in_background(
+        lambda: preview_compute(model, preview.pk, path=path, draft=draft, starting=starting),
+        name=f"{model._meta.model_name}-{preview.pk}",
+    )
 
 
 def preview_compute(

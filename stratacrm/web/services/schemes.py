@@ -22,10 +22,9 @@ from stratacrm.segmentation.ruleset.schemes import SCHEME_CLASSES
 from stratacrm.segmentation.runs.definition import definition_key
 from stratacrm.segmentation.services import LoadReport
 
-from ..background import in_background
 from ..models import SchemePreview
 from ..selectors.scheme_editor import SchemeEditor, SchemeSpec
-from .grading import preview_compute, preview_publish
+from .grading import preview_in_background, preview_publish
 
 
 def ruleset_with_scheme(ruleset: RuleSet, kind: str, definition: dict[str, Any]) -> RuleSet:
@@ -49,15 +48,11 @@ def scheme_preview_start(*, user: User, editor: SchemeEditor, scheme: SchemeSpec
     preview = SchemePreview.objects.create(
         user=user, kind=editor.kind, definition=definition, base_key=definition_key(editor.definition)
     )
-    in_background(
-        lambda: preview_compute(
-            SchemePreview,
-            preview.pk,
-            path=f"schemes/{preview.kind}",
-            draft=_scheme_draft,
-            starting=_("The definitions in force changed while the preview was starting."),
-        ),
-        name=f"scheme-preview-{preview.pk}",
+    preview_in_background(
+        preview,
+        path=f"schemes/{preview.kind}",
+        draft=_scheme_draft,
+        starting=_("The definitions in force changed while the preview was starting."),
     )
     return preview
 
