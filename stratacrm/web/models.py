@@ -41,7 +41,7 @@ class PreviewStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Preview(models.Model):
+class PreviewRow(models.Model):
     """What a rule preview and a scheme preview share: who asked, against which definitions, and the
     background evaluation's state.
 
@@ -67,14 +67,14 @@ class Preview(models.Model):
         ordering = ["-created_at"]
 
 
-class RulePreview(Preview):
+class RulePreview(PreviewRow):
     """A rule as edited in the builder, evaluated against every customer without publishing it."""
 
     dimension = models.CharField(_("dimension"), max_length=64)
     rule_name = models.CharField(_("rule"), max_length=100)
     rule = models.JSONField(_("rule definition"))
 
-    class Meta(Preview.Meta):
+    class Meta(PreviewRow.Meta):
         verbose_name = _("rule preview")
         verbose_name_plural = _("rule previews")
 
@@ -82,13 +82,13 @@ class RulePreview(Preview):
         return f"{self.dimension}/{self.rule_name} ({self.status})"
 
 
-class SchemePreview(Preview):
+class SchemePreview(PreviewRow):
     """A grade scheme as edited on its page, evaluated against every customer without publishing it."""
 
     kind = models.CharField(_("grade scheme"), max_length=16)
     definition = models.JSONField(_("scheme definition"))
 
-    class Meta(Preview.Meta):
+    class Meta(PreviewRow.Meta):
         verbose_name = _("scheme preview")
         verbose_name_plural = _("scheme previews")
 
