@@ -130,7 +130,9 @@ COMPLAINT_PREFIX = "BENCH-C-"  # the ticket numbers of `complaints_add`'s ticket
 
 def complaints_add() -> int:
     """Open a complaint ten days before the grading date for every hundredth customer (their churn
-    risk and service flags may move; nothing population-wide does); the tickets opened."""
+    risk and service flags may move; nothing population-wide does); the tickets opened. In SQL, as
+    `bills_scale` changes bills: the services would re-grade each customer live, and the re-run is
+    what is measured."""
     from django.db import connection, transaction
 
     opened = dt.datetime.combine(AS_OF, dt.time(10), dt.UTC) - dt.timedelta(days=10)

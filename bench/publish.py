@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--commit",
         action="store_true",
-        help="then publish once more and commit (timing the commit), and grade the restored bills back",
+        help="then publish once more and commit (timing the commit), and grade the restored data back",
     )
     args = parser.parse_args(argv)
     server_url, url = api_dataset.dataset_open(args)
