@@ -124,3 +124,29 @@ def test_a_layered_batch_results_come_back_in_customer_order(ids: list[int], chu
     assert result.column("customer_id").to_pylist() == sorted(ids)
     assert result.column("label").to_pylist() == [f"c{i}" for i in sorted(ids)]
     assert sorted_by_customer(result) is result
+
+
+@pytest.mark.django_db
+def test_postgres_builds_the_first_layer_without_hashing_and_the_later_ones_as_configured() -> None:
+    """The first layer's planner switches hold for it alone: the later layers, and whatever the
+    enclosing transaction does after the batch, plan with the server's settings (here: on)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    from stratacrm.segmentation.compiler import Query
+    from stratacrm.segmentation.compiler.params import DERIVED_SETUP, LAYERED_SETUP
+
+    settings = "SELECT current_setting('enable_hashjoin') AS j, current_setting('enable_hashagg') AS a"
+    query = Query(
+        'SELECT * FROM "base" UNION ALL SELECT * FROM "later"',
+        {},
+        "postgres",
+        setup=LAYERED_SETUP["postgres"],
+        layers=(("base", settings), ("later", settings)),
+        derived_setup=DERIVED_SETUP["postgres"],
+    )
+    (table,) = execute_reads(engine="postgres", query=query, reads=[(query.sql, {"j": None, "a": None})])
+    with connection.cursor() as cursor:
+        cursor.execute(settings)
+        after = cursor.fetchone()
+    assert table.to_pylist() == [{"j": "off", "a": "off"}, {"j": "on", "a": "on"}]
+    assert after == ("on", "on")

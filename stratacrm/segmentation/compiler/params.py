@@ -42,6 +42,12 @@ SESSION_SETUP: Mapping[Dialect, tuple[str, ...]] = {
 # A batch built layer by layer: on PostgreSQL each layer is its own statement, and JIT pays for
 # itself on the large ones (the base layer at 1,000,000 customers: 31 s with it, 39 s without) but
 # not on those of 100,000 customers, whose estimated cost stays under these thresholds.
+# The first layer reads every source in customer order (their customer indexes) and groups as it
+# reads; left to itself, the planner joined each payment to its bill by hashing every bill, then
+# grouped the payments through a hash table, both spilling to disk (the planner, from its sample,
+# expects a sixth of the customers the tables hold). Without hashing, the bill is found by a
+# merge over the two id indexes and the payments sorted once: at 1,000,000 customers the layer took
+# 27.7 s instead of 37.7 s. A source no index orders is sorted instead.
 LAYERED_SETUP: Mapping[Dialect, tuple[str, ...]] = {
     **SESSION_SETUP,
     "postgres": (
@@ -50,14 +56,22 @@ LAYERED_SETUP: Mapping[Dialect, tuple[str, ...]] = {
         "SET LOCAL jit_above_cost = 2000000",
         "SET LOCAL jit_inline_above_cost = 2000000",
         "SET LOCAL jit_optimize_above_cost = 2000000",
+        "SET LOCAL enable_hashjoin = off",
+        "SET LOCAL enable_hashagg = off",
     ),
 }
 # Once the first layer (the aggregates over the operational tables) is built, the later layers read one
 # row per customer: the population values sort each scored metric's million values, which spill to
 # disk under PostgreSQL's default 4 MB (1.6 s a metric at 1,000,000 customers; 0.8 s in memory). The
 # first layer keeps the server's setting: given more, its planner trades its merge joins for hash
-# joins of a million wide rows, which were slower.
-DERIVED_SETUP: Mapping[Dialect, tuple[str, ...]] = {"postgres": ("SET LOCAL work_mem = '64MB'",)}
+# joins of a million wide rows, which were slower. The later layers may hash again.
+DERIVED_SETUP: Mapping[Dialect, tuple[str, ...]] = {
+    "postgres": (
+        "SET LOCAL work_mem = '64MB'",
+        "SET LOCAL enable_hashjoin TO DEFAULT",
+        "SET LOCAL enable_hashagg TO DEFAULT",
+    )
+}
 
 
 @dataclass(frozen=True)
