@@ -211,6 +211,39 @@ def test_each_kind_of_bad_value_is_reported_with_its_row_and_column(tmp_path: Pa
 
 
 @loads
+def test_a_payment_or_reading_of_another_customers_bill_or_meter_is_refused(tmp_path: Path) -> None:
+    """As the services refuse them: a payment may only pay a bill of its own customer, and a reading
+    only come from a meter of its own customer."""
+    rows = dataset()
+    rows["payments"][0]["customer_id"] = 3  # bill 1 is customer 1's
+    rows["consumption"][1]["customer_id"] = 2  # meter 1 is customer 1's
+    rows["payments"][2]["bill_id"] = 999  # unknown: reported as such, not as another customer's
+
+    with pytest.raises(LoadError) as caught:
+        load_directory(path=write_dataset(directory=tmp_path, rows=rows))
+
+    error = caught.value
+    found = {(p.file, p.row, p.column, p.reason) for p in error.problems}
+    assert found == {
+        (
+            "payments.parquet",
+            1,
+            "bill_id",
+            "refers to a row of the bills file that belongs to another customer",
+        ),
+        (
+            "consumption.parquet",
+            2,
+            "meter_id",
+            "refers to a row of the meters file that belongs to another customer",
+        ),
+        ("payments.parquet", 3, "bill_id", "refers to an id the bills file does not hold"),
+    }
+    assert {(p.row, p.value) for p in error.problems if p.file == "payments.parquet"} == {(1, 1), (3, 999)}
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+@loads
 def test_a_missing_required_value_is_one_problem(tmp_path: Path) -> None:
     rows = dataset()
     rows["customers"][0]["customer_type"] = None

@@ -8,13 +8,17 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from django.apps import apps
 from django.db import models
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stratacrm.ingest.loader import LoadError, load_directory
 from stratacrm.ingest.loader.targets import target_for
-from stratacrm.ingest.loader.validation import checked_in_full
+from stratacrm.ingest.loader.validation import _positions, checked_in_full
 from stratacrm.ingest.tables import STAFF, TABLES
 from tests.ingest.dataset import at, dataset, only_customers, write_dataset
 
@@ -92,3 +96,21 @@ def test_a_small_load_into_a_bigger_table_keeps_its_indexes_and_still_checks_key
     again["bills"][1]["period"] = again["bills"][0]["period"]  # one bill per customer and month
     with pytest.raises(LoadError, match="activity_bill"):
         load_directory(path=write_dataset(directory=tmp_path / "c", rows=again))
+
+
+@given(
+    st.integers(-5, 5),
+    st.integers(0, 8),
+    st.lists(st.one_of(st.none(), st.integers(-8, 16)), max_size=20),
+    st.booleans(),
+)
+def test_a_references_position_among_dense_ids_is_the_hashed_lookups(
+    low: int, size: int, values: list[int | None], shuffled: bool
+) -> None:
+    """A dense range of parent ids finds each reference's row by subtraction; any other ids by hashing:
+    the same positions, missing where the id is unknown."""
+    known = list(range(low, low + size))
+    if shuffled:
+        known.reverse()
+    ids, refs = pa.array(known, pa.int64()), pa.array(values, pa.int64())
+    assert _positions(refs, ids).to_pylist() == pc.index_in(refs, value_set=ids).to_pylist()

@@ -2,8 +2,10 @@
 
 Per field: required values, blank strings, lengths, choices (read from the model field), finite
 numbers that fit their decimal column; per model: its CheckConstraints (see `constraints`); per table:
-positive, unique ids and unique keys within the file, references to ids the parent file holds, and
-owners that are staff in the file or users in the database.
+positive, unique ids and unique keys within the file, references to ids the parent file holds (and, for
+a row of a customer, to a parent row of the same customer: a payment pays its own customer's bill, a
+reading comes from its own customer's meter), and owners that are staff in the file or users in the
+database.
 """
 
 from dataclasses import dataclass, field
@@ -22,6 +24,8 @@ from .reading import Source, read_batches
 from .results import Problem, ProblemList
 from .targets import STRING_FIELDS, Kind, Target, normalise, target_for
 
+CUSTOMER = "customer_id"  # the file column naming a row's customer
+
 
 @dataclass
 class Validated:
@@ -34,10 +38,11 @@ def validate_sources(*, sources: list[Source]) -> Validated:
     """Read every file and check it; raise LoadError listing the problems found, if any."""
     problems = ProblemList()
     ids: dict[str, pa.Array] = {}
+    customers: dict[str, pa.Array] = {}  # per table with ids and a customer: each id's customer
     validated = Validated()
     usernames: set[str] = set()
     for source in sources:
-        table = _TableValidator(source=source, ids=ids, problems=problems)
+        table = _TableValidator(source=source, ids=ids, customers=customers, problems=problems)
         for batch in read_batches(source=source):
             table.check(batch=batch)
         table.finish()
@@ -68,10 +73,17 @@ def _check_owners(*, table: "_TableValidator", staff: set[str], problems: Proble
 class _TableValidator:
     """Checks one file batch by batch, keeping only what checks across batches need."""
 
-    def __init__(self, *, source: Source, ids: dict[str, pa.Array], problems: ProblemList) -> None:
+    def __init__(
+        self,
+        *,
+        source: Source,
+        ids: dict[str, pa.Array],
+        customers: dict[str, pa.Array],
+        problems: ProblemList,
+    ) -> None:
         self.source = source
         self.target: Target = target_for(spec=source.spec)
-        self.ids = ids
+        self.ids, self.customers = ids, customers
         self.problems = problems
         self.rows = 0
         self.constraints: list[ConstraintCheck] = constraint_checks(model=self.target.model)
@@ -98,8 +110,12 @@ class _TableValidator:
 
     def finish(self) -> None:
         """Checks across the whole file: unique values; then remember its ids for the child tables."""
-        for name, chunks in self.kept.items():
-            values = pa.chunked_array(chunks, type=self.source.spec.schema.field(name).type).combine_chunks()
+        schema = self.source.spec.schema
+        columns = {
+            name: pa.chunked_array(chunks, type=schema.field(name).type).combine_chunks()
+            for name, chunks in self.kept.items()
+        }
+        for name, values in columns.items():
             if name in self.references:
                 # One lookup for the whole file: pyarrow hashes the parent's ids once per call.
                 parent = self.references[name]
@@ -113,6 +129,8 @@ class _TableValidator:
                 )
             if name == self.source.spec.id_column:
                 self.ids[self.source.spec.name] = values
+                if CUSTOMER in self.references:
+                    self.customers[self.source.spec.name] = columns[CUSTOMER]
             if not self.target.field(name).unique or _strictly_increasing(values):
                 continue
             counts = pc.value_counts(values.drop_null())
@@ -123,6 +141,23 @@ class _TableValidator:
                 values=values,
                 offset=0,
                 reason="appears more than once in the file",
+            )
+        if CUSTOMER in self.references:
+            self._check_same_customer(columns)
+
+    def _check_same_customer(self, columns: dict[str, pa.Array]) -> None:
+        """A reference to a parent row of a customer (a bill, a meter) names one of this row's customer."""
+        for name, parent in self.references.items():
+            if name == CUSTOMER or parent not in self.customers:
+                continue
+            values = columns[name]
+            theirs = pc.take(self.customers[parent], _positions(values, self.ids[parent]))
+            self.flag(
+                bad=pc.not_equal(theirs, columns[CUSTOMER]),
+                column=name,
+                values=values,
+                offset=0,
+                reason=f"refers to a row of the {parent} file that belongs to another customer",
             )
 
     def flag(self, *, bad: pa.Array, column: str, values: Any, offset: int, reason: str) -> None:
@@ -191,6 +226,17 @@ def _unknown_ids(values: pa.Array, known: pa.Array) -> pa.Array:
         if high - low + 1 == len(known):
             return pc.or_(pc.less(values, low), pc.greater(values, high))
     return _not_in(values, known)
+
+
+def _positions(values: pa.Array, known: pa.Array) -> pa.Array:
+    """Each reference's position among the parent's ids (missing where unknown); a dense range of ids
+    needs no hashing."""
+    if len(known) and _strictly_increasing(known):
+        low, high = known[0].as_py(), known[len(known) - 1].as_py()
+        if high - low + 1 == len(known):
+            inside = pc.and_(pc.greater_equal(values, low), pc.less_equal(values, high))
+            return pc.if_else(inside, pc.subtract(values, low), pa.scalar(None, values.type))
+    return pc.index_in(values, value_set=known)
 
 
 def _not_in(values: pa.Array, allowed: pa.Array) -> pa.Array:
