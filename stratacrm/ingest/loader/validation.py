@@ -220,12 +220,8 @@ def _strictly_increasing(values: pa.Array) -> bool:
 
 
 def _unknown_ids(values: pa.Array, known: pa.Array) -> pa.Array:
-    """True where a reference is not among the parent's ids; a dense range of ids needs no hashing."""
-    if len(known) and _strictly_increasing(known):
-        low, high = known[0].as_py(), known[len(known) - 1].as_py()
-        if high - low + 1 == len(known):
-            return pc.or_(pc.less(values, low), pc.greater(values, high))
-    return _not_in(values, known)
+    """True where a reference is not among the parent's ids."""
+    return pc.and_(pc.is_valid(values), pc.is_null(_positions(values, known)))
 
 
 def _positions(values: pa.Array, known: pa.Array) -> pa.Array:
