@@ -115,13 +115,15 @@ class _TableValidator:
             name: pa.chunked_array(chunks, type=schema.field(name).type).combine_chunks()
             for name, chunks in self.kept.items()
         }
+        positions: dict[str, pa.Array] = {}  # per reference: the parent row of each value
         for name, values in columns.items():
             if name in self.references:
                 # One lookup for the whole file: pyarrow hashes the parent's ids once per call.
                 parent = self.references[name]
                 known = self.ids.get(parent, pa.array([], pa.int64()))
+                positions[name] = _positions(values, known)
                 self.flag(
-                    bad=_unknown_ids(values, known),
+                    bad=pc.and_(pc.is_valid(values), pc.is_null(positions[name])),
                     column=name,
                     values=values,
                     offset=0,
@@ -143,19 +145,18 @@ class _TableValidator:
                 reason="appears more than once in the file",
             )
         if CUSTOMER in self.references:
-            self._check_same_customer(columns)
+            self._check_same_customer(columns, positions)
 
-    def _check_same_customer(self, columns: dict[str, pa.Array]) -> None:
+    def _check_same_customer(self, columns: dict[str, pa.Array], positions: dict[str, pa.Array]) -> None:
         """A reference to a parent row of a customer (a bill, a meter) names one of this row's customer."""
         for name, parent in self.references.items():
             if name == CUSTOMER or parent not in self.customers:
                 continue
-            values = columns[name]
-            theirs = pc.take(self.customers[parent], _positions(values, self.ids[parent]))
+            theirs = pc.take(self.customers[parent], positions[name])
             self.flag(
                 bad=pc.not_equal(theirs, columns[CUSTOMER]),
                 column=name,
-                values=values,
+                values=columns[name],
                 offset=0,
                 reason=f"refers to a row of the {parent} file that belongs to another customer",
             )
@@ -217,11 +218,6 @@ def _strictly_increasing(values: pa.Array) -> bool:
     if values.null_count or len(values) < 2:
         return len(values) < 2
     return bool(pc.all(pc.greater(values.slice(1), values.slice(0, len(values) - 1))).as_py())
-
-
-def _unknown_ids(values: pa.Array, known: pa.Array) -> pa.Array:
-    """True where a reference is not among the parent's ids."""
-    return pc.and_(pc.is_valid(values), pc.is_null(_positions(values, known)))
 
 
 def _positions(values: pa.Array, known: pa.Array) -> pa.Array:
